@@ -1,0 +1,4 @@
+package io.elanus.storage.object;
+
+public record ObjectInfo(String key, long size) {
+}

@@ -1,0 +1,5 @@
+package io.elanus.storage.wal;
+
+/** Where a record sits in the WAL. */
+public record WalPosition(String channel, long offset) {
+}

@@ -1,0 +1,4 @@
+package io.elanus.storage.wal;
+
+public record WalRecord(WalPosition position, byte[] payload) {
+}
