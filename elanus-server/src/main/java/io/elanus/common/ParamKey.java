@@ -1,0 +1,36 @@
+package io.elanus.common;
+
+/**
+ * A configuration key, named as in Milvus's {@code milvus.yaml}, with its default and type.
+ * The environment variable that overrides it is the key upper-cased with dots turned into
+ * underscores, as Milvus does ({@code proxy.port} -> {@code PROXY_PORT}).
+ */
+public record ParamKey(String key, Kind kind, String defaultValue, String doc) {
+    public enum Kind { INT, LONG, DOUBLE, BOOL, STRING }
+
+    public String envName() {
+        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+    }
+
+    /** Checks that {@code value} parses as this key's type; returns an error text naming the key, or null. */
+    String check(String value) {
+        try {
+            switch (kind) {
+                case INT -> Integer.parseInt(value.trim());
+                case LONG -> Long.parseLong(value.trim());
+                case DOUBLE -> Double.parseDouble(value.trim());
+                case BOOL -> {
+                    String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+                    if (!v.equals("true") && !v.equals("false")) {
+                        throw new IllegalArgumentException();
+                    }
+                }
+                case STRING -> {
+                }
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return "invalid value '" + value + "' for " + key + " (expected " + kind.name().toLowerCase(java.util.Locale.ROOT) + ")";
+        }
+    }
+}

@@ -1,0 +1,426 @@
+package io.elanus.datacoord;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.elanus.common.Component;
+import io.elanus.common.Config;
+import io.elanus.common.NamedThreads;
+import io.elanus.common.Params;
+import io.elanus.common.Tso;
+import io.elanus.datanode.DataNodeClient;
+import io.elanus.msgstream.DmlChannels;
+import io.elanus.proto.CollectionInfo;
+import io.elanus.proto.IndexMeta;
+import io.elanus.proto.SegmentIndexMeta;
+import io.elanus.proto.SegmentMeta;
+import io.elanus.proto.SegmentStateInternal;
+import io.elanus.proto.WalPositionPb;
+import io.elanus.rootcoord.CollectionListener;
+import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.storage.kv.KvEntry;
+import io.elanus.storage.kv.MetaKv;
+import io.elanus.storage.object.ObjectStore;
+import io.elanus.storage.wal.Wal;
+import io.milvus.grpc.StateCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Datacoord: channel assignment (through the meta store's watch keys), segment allocation and
+ * sealing, flush coordination, channel checkpoints, index metadata and garbage collection of
+ * dropped collections. Mutations happen under this object's lock; segment and index metadata
+ * are persisted before they are acted on.
+ */
+public final class DataCoord implements Component, DataCoordClient, CollectionListener {
+    private static final Logger LOG = LoggerFactory.getLogger(DataCoord.class);
+    static final String SEGMENT_PREFIX = "datacoord-meta/s/";
+    static final String CHECKPOINT_PREFIX = "datacoord-meta/channel-cp/";
+    static final String INDEX_PREFIX = "datacoord-meta/index/";
+    static final String SEGMENT_INDEX_PREFIX = "datacoord-meta/segment-index/";
+
+    private final MetaKv kv;
+    private final Wal wal;
+    private final ObjectStore objects;
+    private final Config config;
+    private final RootCoordClient rootCoord;
+    private final ChannelManager channels;
+    private final Map<Long, DataNodeClient> dataNodes = new ConcurrentHashMap<>();
+    private final Map<Long, SegmentMeta> segments = new ConcurrentHashMap<>();
+    /** Rows handed out to growing segments since they were opened (allocation is in memory, like Milvus). */
+    private final Map<Long, Long> allocatedRows = new HashMap<>();
+    private final Map<Long, Long> bufferedRows = new ConcurrentHashMap<>();
+    private final Map<Long, IndexMeta> indexes = new ConcurrentHashMap<>();
+    private final Map<String, SegmentIndexMeta> segmentIndexes = new ConcurrentHashMap<>();
+    private final List<SegmentListener> listeners = new CopyOnWriteArrayList<>();
+    private ScheduledExecutorService ticker;
+    private volatile StateCode state = StateCode.Abnormal;
+
+    public DataCoord(MetaKv kv, Wal wal, ObjectStore objects, Config config, RootCoordClient rootCoord) {
+        this.kv = kv;
+        this.wal = wal;
+        this.objects = objects;
+        this.config = config;
+        this.rootCoord = rootCoord;
+        this.channels = new ChannelManager(kv);
+    }
+
+    public void registerDataNode(DataNodeClient node) {
+        dataNodes.put(node.nodeId(), node);
+        synchronized (this) {
+            channels.addDataNode(node.nodeId());
+        }
+    }
+
+    @Override
+    public String roleName() {
+        return "datacoord";
+    }
+
+    @Override
+    public void init() throws InvalidProtocolBufferException {
+        state = StateCode.Initializing;
+        for (KvEntry e : kv.scanPrefix(SEGMENT_PREFIX)) {
+            SegmentMeta s = SegmentMeta.parseFrom(e.value());
+            segments.put(s.getId(), s);
+        }
+        for (KvEntry e : kv.scanPrefix(INDEX_PREFIX)) {
+            IndexMeta i = IndexMeta.parseFrom(e.value());
+            indexes.put(i.getIndexId(), i);
+        }
+        for (KvEntry e : kv.scanPrefix(SEGMENT_INDEX_PREFIX)) {
+            SegmentIndexMeta si = SegmentIndexMeta.parseFrom(e.value());
+            segmentIndexes.put(e.key(), si);
+        }
+    }
+
+    @Override
+    public void start() {
+        ticker = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("datacoord-seal"));
+        ticker.scheduleWithFixedDelay(this::sealIdleSegments, 5, 5, TimeUnit.SECONDS);
+        state = StateCode.Healthy;
+    }
+
+    @Override
+    public void register() {
+    }
+
+    @Override
+    public void stop() {
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+        state = StateCode.Abnormal;
+    }
+
+    @Override
+    public StateCode state() {
+        return state;
+    }
+
+    // ------------------------------------------------------------------ collection lifecycle
+
+    @Override
+    public synchronized void onCollectionCreated(CollectionInfo c) {
+        for (int i = 0; i < c.getVchannelsCount(); i++) {
+            String v = c.getVchannels(i);
+            String p = c.getPchannels(i);
+            // Nothing of a new collection is in the WAL yet: replay starts at the channel's current end.
+            WalPositionPb start = WalPositionPb.newBuilder().setChannel(p).setOffset(wal.endOffset(p))
+                    .setTimestamp(c.getCreatedTs()).build();
+            kv.put(CHECKPOINT_PREFIX + v, start.toByteArray());
+            channels.watch(c, v, p, start);
+        }
+    }
+
+    @Override
+    public synchronized void onCollectionDropped(CollectionInfo c) {
+        c.getVchannelsList().forEach(v -> {
+            channels.release(v);
+            kv.delete(CHECKPOINT_PREFIX + v);
+        });
+        dropSegments(s -> s.getCollectionId() == c.getId());
+        for (IndexMeta i : List.copyOf(indexes.values())) {
+            if (i.getCollectionId() == c.getId()) {
+                removeIndex(i);
+            }
+        }
+        objects.deletePrefix("insert_log/" + c.getId() + "/");
+        objects.deletePrefix("delta_log/" + c.getId() + "/");
+        objects.deletePrefix("index_files/" + c.getId() + "/");
+    }
+
+    @Override
+    public synchronized void onPartitionDropped(CollectionInfo c, long partitionId) {
+        dropSegments(s -> s.getCollectionId() == c.getId() && s.getPartitionId() == partitionId);
+        objects.deletePrefix("insert_log/" + c.getId() + "/" + partitionId + "/");
+    }
+
+    private void dropSegments(java.util.function.Predicate<SegmentMeta> which) {
+        Set<String> keys = new HashSet<>();
+        for (SegmentMeta s : List.copyOf(segments.values())) {
+            if (which.test(s)) {
+                keys.add(SEGMENT_PREFIX + s.getId());
+                segments.remove(s.getId());
+                allocatedRows.remove(s.getId());
+                bufferedRows.remove(s.getId());
+            }
+        }
+        if (!keys.isEmpty()) {
+            kv.multiSaveAndRemove(Map.of(), keys);
+        }
+    }
+
+    // ------------------------------------------------------------------ segments
+
+    @Override
+    public synchronized long assignSegment(long collectionId, long partitionId, String vchannel, int rows) {
+        long maxRows = maxRows(collectionId);
+        for (SegmentMeta s : segments.values()) {
+            if (s.getState() == SegmentStateInternal.GROWING && s.getCollectionId() == collectionId
+                    && s.getPartitionId() == partitionId && s.getVchannel().equals(vchannel)) {
+                long used = allocatedRows.getOrDefault(s.getId(), s.getNumRows());
+                if (used == 0 || used + rows <= maxRows) {
+                    allocatedRows.put(s.getId(), used + rows);
+                    return s.getId();
+                }
+                seal(List.of(s));
+                break;
+            }
+        }
+        long id = rootCoord.allocIds(1);
+        SegmentMeta s = SegmentMeta.newBuilder().setId(id).setCollectionId(collectionId).setPartitionId(partitionId)
+                .setVchannel(vchannel).setState(SegmentStateInternal.GROWING).setMaxRows(maxRows)
+                .setStartTs(rootCoord.allocTimestamp()).setLevel(1).build();
+        persist(s);
+        allocatedRows.put(id, (long) rows);
+        return id;
+    }
+
+    private long maxRows(long collectionId) {
+        long bytes = config.getLong(Params.SEGMENT_MAX_SIZE) * 1024 * 1024;
+        long perRow = rootCoord.collectionById(collectionId)
+                .map(c -> RowSizeEstimator.bytesPerRow(c.getSchema())).orElse(1024L);
+        return Math.max(1, bytes / perRow);
+    }
+
+    /** Seals segments and asks their datanodes to flush them at a fresh timestamp; returns that timestamp. */
+    private long seal(List<SegmentMeta> toSeal) {
+        long flushTs = rootCoord.allocTimestamp();
+        Map<String, List<Long>> byChannel = new HashMap<>();
+        for (SegmentMeta s : toSeal) {
+            SegmentMeta sealed = s.toBuilder().setState(SegmentStateInternal.SEALED).setEndTs(flushTs).build();
+            persist(sealed);
+            allocatedRows.remove(s.getId());
+            byChannel.computeIfAbsent(s.getVchannel(), k -> new ArrayList<>()).add(s.getId());
+        }
+        byChannel.forEach((v, ids) -> dataNodeOf(v).ifPresent(n -> n.flushSegments(v, ids, flushTs)));
+        return flushTs;
+    }
+
+    private Optional<DataNodeClient> dataNodeOf(String vchannel) {
+        return channels.watchInfo(vchannel).map(w -> dataNodes.get(w.getNodeId()));
+    }
+
+    @Override
+    public synchronized FlushResult flush(long collectionId) {
+        List<SegmentMeta> growing = segments.values().stream()
+                .filter(s -> s.getCollectionId() == collectionId && s.getState() == SegmentStateInternal.GROWING).toList();
+        long flushTs;
+        if (growing.isEmpty()) {
+            flushTs = rootCoord.allocTimestamp();
+        } else {
+            flushTs = seal(growing);
+        }
+        // Deletes are persisted too: every channel of the collection flushes its delete buffer at flushTs.
+        Set<String> withSegments = new HashSet<>();
+        growing.forEach(s -> withSegments.add(s.getVchannel()));
+        rootCoord.collectionById(collectionId).ifPresent(c -> c.getVchannelsList().stream()
+                .filter(v -> !withSegments.contains(v))
+                .forEach(v -> dataNodeOf(v).ifPresent(n -> n.flushSegments(v, List.of(), flushTs))));
+        List<Long> ids = new ArrayList<>();
+        segments.values().stream().filter(s -> s.getCollectionId() == collectionId
+                        && (s.getState() == SegmentStateInternal.SEALED || s.getState() == SegmentStateInternal.FLUSHING))
+                .forEach(s -> ids.add(s.getId()));
+        return new FlushResult(ids, flushTs);
+    }
+
+    @Override
+    public boolean flushed(long collectionId, List<Long> segmentIds, long flushTs) {
+        for (long id : segmentIds) {
+            SegmentMeta s = segments.get(id);
+            if (s != null && s.getState() != SegmentStateInternal.FLUSHED && s.getState() != SegmentStateInternal.DROPPED) {
+                return false;
+            }
+        }
+        Optional<CollectionInfo> c = rootCoord.collectionById(collectionId);
+        if (c.isEmpty() || flushTs == 0) {
+            return true;
+        }
+        for (String v : c.get().getVchannelsList()) {
+            if (channelCheckpoint(v).getTimestamp() < flushTs) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Segments that stayed open longer than dataNode.segment.syncPeriod are sealed, so WAL replay stays bounded. */
+    private synchronized void sealIdleSegments() {
+        try {
+            long now = rootCoord.allocTimestamp();
+            long periodMs = config.getLong(Params.SYNC_PERIOD) * 1000;
+            List<SegmentMeta> old = segments.values().stream()
+                    .filter(s -> s.getState() == SegmentStateInternal.GROWING
+                            && Tso.physicalMillis(now) - Tso.physicalMillis(s.getStartTs()) > periodMs)
+                    .toList();
+            if (!old.isEmpty()) {
+                seal(old);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("sealing idle segments failed", e);
+        }
+    }
+
+    @Override
+    public List<SegmentMeta> segments(long collectionId) {
+        return segments.values().stream().filter(s -> s.getCollectionId() == collectionId)
+                .sorted((a, b) -> Long.compare(a.getId(), b.getId())).toList();
+    }
+
+    @Override
+    public Optional<SegmentMeta> segment(long segmentId) {
+        return Optional.ofNullable(segments.get(segmentId));
+    }
+
+    @Override
+    public long bufferedRows(long segmentId) {
+        return bufferedRows.getOrDefault(segmentId, 0L);
+    }
+
+    @Override
+    public void reportBufferedRows(long segmentId, long rows) {
+        if (segments.containsKey(segmentId)) {
+            bufferedRows.put(segmentId, rows);
+        }
+    }
+
+    @Override
+    public WalPositionPb channelCheckpoint(String vchannel) {
+        return kv.get(CHECKPOINT_PREFIX + vchannel).map(e -> {
+            try {
+                return WalPositionPb.parseFrom(e.value());
+            } catch (InvalidProtocolBufferException ex) {
+                throw new IllegalStateException("corrupt checkpoint of " + vchannel, ex);
+            }
+        }).orElse(WalPositionPb.newBuilder().setChannel(DmlChannels.pchannelOf(vchannel)).build());
+    }
+
+    @Override
+    public void saveFlushResult(String vchannel, List<SegmentMeta> flushedSegments, WalPositionPb checkpoint) {
+        List<SegmentMeta> saved = new ArrayList<>();
+        synchronized (this) {
+            Map<String, byte[]> puts = new HashMap<>();
+            for (SegmentMeta s : flushedSegments) {
+                SegmentMeta known = segments.get(s.getId());
+                if (known == null && s.getLevel() != 0) {
+                    continue; // dropped meanwhile
+                }
+                SegmentMeta flushed = s.toBuilder().setState(SegmentStateInternal.FLUSHED).build();
+                puts.put(SEGMENT_PREFIX + s.getId(), flushed.toByteArray());
+                saved.add(flushed);
+            }
+            if (kv.get(CHECKPOINT_PREFIX + vchannel).isEmpty()) {
+                return; // the collection was dropped
+            }
+            puts.put(CHECKPOINT_PREFIX + vchannel, checkpoint.toByteArray());
+            kv.multiSaveAndRemove(puts, Set.of());
+            for (SegmentMeta s : saved) {
+                segments.put(s.getId(), s);
+                bufferedRows.remove(s.getId());
+            }
+        }
+        for (SegmentMeta s : saved) {
+            listeners.forEach(l -> l.onSegmentFlushed(s));
+        }
+    }
+
+    private void persist(SegmentMeta s) {
+        kv.put(SEGMENT_PREFIX + s.getId(), s.toByteArray());
+        segments.put(s.getId(), s);
+    }
+
+    // ------------------------------------------------------------------ indexes
+
+    @Override
+    public void createIndex(IndexMeta index) {
+        synchronized (this) {
+            kv.put(INDEX_PREFIX + index.getCollectionId() + "/" + index.getIndexId(), index.toByteArray());
+            indexes.put(index.getIndexId(), index);
+        }
+        listeners.forEach(l -> l.onIndexCreated(index));
+    }
+
+    @Override
+    public List<IndexMeta> indexes(long collectionId) {
+        return indexes.values().stream().filter(i -> i.getCollectionId() == collectionId)
+                .sorted((a, b) -> Long.compare(a.getIndexId(), b.getIndexId())).toList();
+    }
+
+    @Override
+    public synchronized void dropIndex(long collectionId, long indexId) {
+        IndexMeta i = indexes.get(indexId);
+        if (i != null && i.getCollectionId() == collectionId) {
+            removeIndex(i);
+        }
+    }
+
+    private void removeIndex(IndexMeta i) {
+        kv.delete(INDEX_PREFIX + i.getCollectionId() + "/" + i.getIndexId());
+        indexes.remove(i.getIndexId());
+        for (Map.Entry<String, SegmentIndexMeta> e : List.copyOf(segmentIndexes.entrySet())) {
+            if (e.getValue().getIndexId() == i.getIndexId()) {
+                kv.delete(e.getKey());
+                segmentIndexes.remove(e.getKey());
+                e.getValue().getFilesList().forEach(objects::delete);
+            }
+        }
+    }
+
+    @Override
+    public List<SegmentIndexMeta> segmentIndexes(long collectionId) {
+        Set<Long> segs = new HashSet<>();
+        segments(collectionId).forEach(s -> segs.add(s.getId()));
+        return segmentIndexes.values().stream().filter(si -> segs.contains(si.getSegmentId())).toList();
+    }
+
+    @Override
+    public void saveSegmentIndex(SegmentIndexMeta si) {
+        synchronized (this) {
+            if (!indexes.containsKey(si.getIndexId()) || !segments.containsKey(si.getSegmentId())) {
+                si.getFilesList().forEach(objects::delete);
+                return;
+            }
+            String key = SEGMENT_INDEX_PREFIX + si.getSegmentId() + "/" + si.getIndexId();
+            kv.put(key, si.toByteArray());
+            segmentIndexes.put(key, si);
+        }
+        listeners.forEach(l -> l.onSegmentIndexBuilt(si));
+    }
+
+    @Override
+    public void addSegmentListener(SegmentListener listener) {
+        listeners.add(listener);
+    }
+}

@@ -1,0 +1,223 @@
+package io.elanus.datanode;
+
+import io.elanus.datacoord.DataCoordClient;
+import io.elanus.msgstream.TickBatch;
+import io.elanus.msgstream.VChannelReader;
+import io.elanus.proto.ChannelWatchInfo;
+import io.elanus.proto.FieldBinlog;
+import io.elanus.proto.SegmentMeta;
+import io.elanus.proto.SegmentStateInternal;
+import io.elanus.proto.WalMessage;
+import io.elanus.proto.WalMsgType;
+import io.elanus.proto.WalPositionPb;
+import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.segment.BinlogFormat;
+import io.elanus.segment.Column;
+import io.elanus.segment.FieldDataCodec;
+import io.elanus.segment.LongColumn;
+import io.elanus.segment.StringColumn;
+import io.elanus.storage.object.ObjectStore;
+import io.elanus.storage.wal.Wal;
+import io.milvus.grpc.CollectionSchema;
+import io.milvus.grpc.DataType;
+import io.milvus.grpc.FieldData;
+import io.milvus.grpc.FieldSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The data-sync flow graph of one vchannel (seed 000): consumes the WAL from the channel
+ * checkpoint, buffers inserts per segment and deletes per channel, and on a flush request
+ * whose timestamp the channel's time tick has passed, writes the sealed segments as columnar
+ * binlogs and the deletes as a delete log (an L0 segment) to the object store, then reports to
+ * datacoord, which advances the checkpoint. Everything here runs on the service's own thread;
+ * only {@link #requestFlush} is called from outside (it just enqueues).
+ */
+final class DataSyncService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DataSyncService.class);
+
+    private final ChannelWatchInfo watch;
+    private final CollectionSchema schema;
+    private final Wal wal;
+    private final ObjectStore objects;
+    private final DataCoordClient dataCoord;
+    private final RootCoordClient rootCoord;
+    private final Map<Long, SegmentBuffer> buffers = new LinkedHashMap<>();
+    private final DeleteBuffer deletes = new DeleteBuffer();
+    private final ConcurrentLinkedQueue<FlushRequest> flushRequests = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private record FlushRequest(List<Long> segmentIds, long flushTs) {
+    }
+
+    DataSyncService(ChannelWatchInfo watch, Wal wal, ObjectStore objects, DataCoordClient dataCoord, RootCoordClient rootCoord) {
+        this.watch = watch;
+        this.schema = watch.getSchema();
+        this.wal = wal;
+        this.objects = objects;
+        this.dataCoord = dataCoord;
+        this.rootCoord = rootCoord;
+        // Segments sealed before a restart but not yet flushed are flushed again once replay passes their seal time.
+        for (SegmentMeta s : dataCoord.segments(watch.getCollectionId())) {
+            if (s.getVchannel().equals(watch.getVchannel()) && s.getState() == SegmentStateInternal.SEALED) {
+                flushRequests.add(new FlushRequest(List.of(s.getId()), s.getEndTs()));
+            }
+        }
+        this.thread = new Thread(this::run, "datanode-sync-" + watch.getVchannel());
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void requestFlush(List<Long> segmentIds, long flushTs) {
+        flushRequests.add(new FlushRequest(segmentIds, flushTs));
+    }
+
+    private void run() {
+        long from = dataCoord.channelCheckpoint(watch.getVchannel()).getOffset();
+        try (VChannelReader reader = new VChannelReader(wal, watch.getVchannel(), from)) {
+            while (running) {
+                TickBatch batch = reader.next(Duration.ofMillis(500));
+                if (batch == null) {
+                    continue;
+                }
+                for (TickBatch.Entry e : batch.messages()) {
+                    apply(e.message(), e.offset());
+                }
+                flushDue(batch);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("data sync of {} stopped", watch.getVchannel(), e);
+        }
+    }
+
+    private void apply(WalMessage msg, long offset) {
+        if (msg.getType() == WalMsgType.INSERT) {
+            SegmentBuffer buf = buffers.get(msg.getSegmentId());
+            if (buf == null) {
+                SegmentMeta meta = dataCoord.segment(msg.getSegmentId()).orElse(null);
+                if (meta == null || meta.getState() == SegmentStateInternal.FLUSHED || meta.getState() == SegmentStateInternal.DROPPED) {
+                    return; // already persisted before a restart (or dropped): replay must not duplicate it
+                }
+                buf = new SegmentBuffer(msg.getSegmentId(), msg.getPartitionId(), offset);
+                buffers.put(msg.getSegmentId(), buf);
+            }
+            buf.add(msg.getInsert(), msg.getTimestamp());
+            dataCoord.reportBufferedRows(buf.segmentId, buf.rows());
+        } else if (msg.getType() == WalMsgType.DELETE) {
+            deletes.add(msg.getDelete().getPrimaryKeys(), msg.getTimestamp(), offset);
+        }
+    }
+
+    private void flushDue(TickBatch batch) {
+        List<Long> toFlush = new ArrayList<>();
+        boolean due = false;
+        for (Iterator<FlushRequest> it = flushRequests.iterator(); it.hasNext(); ) {
+            FlushRequest r = it.next();
+            if (r.flushTs() <= batch.tickTs()) {
+                toFlush.addAll(r.segmentIds());
+                it.remove();
+                due = true;
+            }
+        }
+        if (!due) {
+            return;
+        }
+        List<SegmentMeta> flushed = new ArrayList<>();
+        for (long id : toFlush) {
+            SegmentMeta meta = dataCoord.segment(id).orElse(null);
+            if (meta == null) {
+                buffers.remove(id);
+                continue;
+            }
+            SegmentBuffer buf = buffers.remove(id);
+            flushed.add(buf == null ? meta.toBuilder().setNumRows(0).build() : writeSegment(meta, buf));
+        }
+        if (!deletes.isEmpty()) {
+            flushed.add(writeDeletes());
+        }
+        long checkpoint = batch.nextOffset();
+        for (SegmentBuffer b : buffers.values()) {
+            checkpoint = Math.min(checkpoint, b.firstOffset);
+        }
+        WalPositionPb pos = WalPositionPb.newBuilder().setChannel(watch.getPchannel()).setOffset(checkpoint)
+                .setTimestamp(batch.tickTs()).build();
+        dataCoord.saveFlushResult(watch.getVchannel(), flushed, pos);
+    }
+
+    private SegmentMeta writeSegment(SegmentMeta meta, SegmentBuffer buf) {
+        String prefix = "insert_log/" + meta.getCollectionId() + "/" + meta.getPartitionId() + "/" + meta.getId() + "/";
+        SegmentMeta.Builder out = meta.toBuilder().clearBinlogs().setNumRows(buf.rows());
+        List<FieldData> fields = buf.mergedFields();
+        int rows = (int) buf.rows();
+        long bytes = 0;
+        for (FieldData fd : fields) {
+            FieldSchema field = fieldById(fd.getFieldId());
+            byte[] file = BinlogFormat.write(FieldDataCodec.toColumn(field, fd, rows));
+            String path = prefix + fd.getFieldId();
+            objects.put(path, file);
+            out.addBinlogs(FieldBinlog.newBuilder().setFieldId(fd.getFieldId()).setPath(path).setSize(file.length));
+            bytes += file.length;
+        }
+        long[] ts = buf.mergedTimestamps();
+        byte[] tsFile = BinlogFormat.write(new LongColumn(DataType.Int64, ts, new BitSet()));
+        objects.put(prefix + "ts", tsFile);
+        out.addBinlogs(FieldBinlog.newBuilder().setFieldId(1).setPath(prefix + "ts").setSize(tsFile.length));
+        out.setMemSize(bytes + tsFile.length).setEndTs(ts.length == 0 ? meta.getEndTs() : ts[ts.length - 1]);
+        return out.build();
+    }
+
+    /** Writes buffered deletes as an L0 segment (a delete log that applies to every segment of the channel). */
+    private SegmentMeta writeDeletes() {
+        long id = rootCoord.allocIds(1);
+        String prefix = "delta_log/" + watch.getCollectionId() + "/" + id + "/";
+        Column keys;
+        if (!deletes.intKeys.isEmpty()) {
+            keys = new LongColumn(DataType.Int64, deletes.intKeys.stream().mapToLong(Long::longValue).toArray(), new BitSet());
+        } else {
+            keys = new StringColumn(deletes.stringKeys.toArray(String[]::new), new BitSet());
+        }
+        long[] ts = deletes.timestamps.stream().mapToLong(Long::longValue).toArray();
+        objects.put(prefix + "pk", BinlogFormat.write(keys));
+        objects.put(prefix + "ts", BinlogFormat.write(new LongColumn(DataType.Int64, ts, new BitSet())));
+        SegmentMeta l0 = SegmentMeta.newBuilder().setId(id).setCollectionId(watch.getCollectionId()).setPartitionId(-1)
+                .setVchannel(watch.getVchannel()).setState(SegmentStateInternal.FLUSHED).setLevel(0)
+                .setNumRows(ts.length).addDeltalogs(prefix + "pk").addDeltalogs(prefix + "ts").build();
+        deletes.clear();
+        return l0;
+    }
+
+    private FieldSchema fieldById(long id) {
+        for (FieldSchema f : schema.getFieldsList()) {
+            if (f.getFieldID() == id) {
+                return f;
+            }
+        }
+        throw new IllegalStateException("field " + id + " not in schema of " + schema.getName());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

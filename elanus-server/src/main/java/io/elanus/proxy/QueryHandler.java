@@ -1,0 +1,181 @@
+package io.elanus.proxy;
+
+import io.elanus.common.Config;
+import io.elanus.common.MilvusException;
+import io.elanus.common.Params;
+import io.elanus.expr.FilterCompiler;
+import io.elanus.expr.FilterPlan;
+import io.elanus.proto.CollectionInfo;
+import io.elanus.querycoord.QueryCoordClient;
+import io.elanus.querynode.Hit;
+import io.elanus.querynode.QueryNodeClient;
+import io.elanus.querynode.QuerySpec;
+import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.segment.Column;
+import io.elanus.segment.FieldDataBuilder;
+import io.elanus.segment.FieldDataCodec;
+import io.elanus.segment.FieldSchemas;
+import io.milvus.grpc.ConsistencyLevel;
+import io.milvus.grpc.DataType;
+import io.milvus.grpc.FieldData;
+import io.milvus.grpc.FieldSchema;
+import io.milvus.grpc.LongArray;
+import io.milvus.grpc.QueryRequest;
+import io.milvus.grpc.QueryResults;
+import io.milvus.grpc.ScalarField;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Query, get and count(*): fan out to every shard, then merge in primary-key order and apply offset/limit. */
+final class QueryHandler {
+    static final long READ_TIMEOUT_MS = 60_000;
+    private static final String COUNT = "count(*)";
+
+    private final RootCoordClient rootCoord;
+    private final QueryCoordClient queryCoord;
+    private final Config config;
+
+    QueryHandler(RootCoordClient rootCoord, QueryCoordClient queryCoord, Config config) {
+        this.rootCoord = rootCoord;
+        this.queryCoord = queryCoord;
+        this.config = config;
+    }
+
+    QueryResults query(String db, QueryRequest req) {
+        CollectionInfo c = rootCoord.describeCollection(db, req.getCollectionName());
+        long limit = intParam(req, "limit", -1);
+        long offset = intParam(req, "offset", 0);
+        boolean count = req.getOutputFieldsList().stream().anyMatch(f -> f.trim().equalsIgnoreCase(COUNT));
+        if (count && req.getOutputFieldsCount() > 1) {
+            throw MilvusException.invalidParameter("count entities with pagination is not allowed");
+        }
+        if (req.getExpr().isBlank() && limit < 0 && !count) {
+            throw MilvusException.invalidParameter("empty expression should be used with limit");
+        }
+        int topkLimit = config.getInt(Params.TOPK_LIMIT);
+        if (limit >= 0 && (limit + offset > topkLimit || limit + offset <= 0)) {
+            throw MilvusException.invalidParameter("invalid max query result window, (offset+limit) should be in range [1, "
+                    + topkLimit + "], but got " + (limit + offset));
+        }
+        FilterPlan filter = req.getExpr().isBlank() ? null
+                : FilterCompiler.compile(req.getExpr(), c.getSchema(), req.getExprTemplateValuesMap());
+        ReadScope scope = ReadScope.resolve(c, req.getPartitionNamesList(), queryCoord, req.getConsistencyLevel(),
+                req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config);
+        QuerySpec spec = new QuerySpec(filter, scope.partitionIds(), limit < 0 ? -1 : limit + offset, scope.guaranteeTs());
+        if (count) {
+            long total = 0;
+            for (Map.Entry<String, QueryNodeClient> s : scope.shards().entrySet()) {
+                total += s.getValue().count(s.getKey(), spec, READ_TIMEOUT_MS);
+            }
+            FieldData countField = FieldData.newBuilder().setFieldName(COUNT).setType(DataType.Int64)
+                    .setScalars(ScalarField.newBuilder().setLongData(LongArray.newBuilder().addData(total))).build();
+            return QueryResults.newBuilder().setCollectionName(c.getSchema().getName()).addFieldsData(countField)
+                    .addOutputFields(COUNT).setPrimaryFieldName(FieldSchemas.primaryKey(c.getSchema()).getName()).build();
+        }
+        OutputFields out = OutputFields.resolve(c.getSchema(), req.getOutputFieldsList(), true);
+        List<Hit> hits = collect(scope, spec);
+        if (limit >= 0) {
+            hits.sort(Hit.BY_PK);
+            int from = (int) Math.min(offset, hits.size());
+            int to = (int) Math.min(offset + limit, hits.size());
+            hits = hits.subList(from, to);
+        }
+        return QueryResults.newBuilder().setCollectionName(c.getSchema().getName()).addAllFieldsData(out.build(hits))
+                .addAllOutputFields(out.names()).setPrimaryFieldName(FieldSchemas.primaryKey(c.getSchema()).getName()).build();
+    }
+
+    private static List<Hit> collect(ReadScope scope, QuerySpec spec) {
+        List<Hit> hits = new ArrayList<>();
+        for (Map.Entry<String, QueryNodeClient> s : scope.shards().entrySet()) {
+            hits.addAll(s.getValue().query(s.getKey(), spec, READ_TIMEOUT_MS));
+        }
+        return hits;
+    }
+
+    /** Primary keys of the rows a delete-by-filter removes: all matching rows, read with Strong consistency at {@code ts}. */
+    Column matchingKeys(CollectionInfo c, FilterPlan filter, String partitionName, long ts) {
+        ReadScope scope = ReadScope.resolve(c, partitionName.isEmpty() ? List.of() : List.of(partitionName), queryCoord,
+                ConsistencyLevel.Strong, false, 0, ts, config);
+        List<Hit> hits = collect(scope, new QuerySpec(filter, scope.partitionIds(), -1, ts));
+        FieldSchema pk = FieldSchemas.primaryKey(c.getSchema());
+        return DmlHandler.keysColumn(pk, hits.stream().map(Hit::pk).toList());
+    }
+
+    /**
+     * Partial upsert: completes each row with the stored values of the fields the request left out.
+     * A key that is not stored yet gets nulls for the missing fields (they must be nullable).
+     */
+    List<FieldData> mergeWithStored(CollectionInfo c, List<FieldData> given, int rows) {
+        FieldSchema pk = FieldSchemas.primaryKey(c.getSchema());
+        Column keys = FieldDataCodec.toColumn(pk, DmlHandler.fieldById(given, pk.getFieldID()), rows);
+        long now = rootCoord.allocTimestamp();
+        ReadScope scope = ReadScope.resolve(c, List.of(), queryCoord, ConsistencyLevel.Strong, false, 0, now, config);
+        FilterPlan byKeys = FilterCompiler.compile(pk.getName() + " in " + keyList(keys), c.getSchema(), Map.of());
+        Map<Object, Hit> stored = new HashMap<>();
+        collect(scope, new QuerySpec(byKeys, Set.of(), -1, now)).forEach(h -> stored.put(h.pk(), h));
+        List<FieldData> out = new ArrayList<>(given);
+        for (FieldSchema f : c.getSchema().getFieldsList()) {
+            if (given.stream().anyMatch(fd -> fd.getFieldId() == f.getFieldID())) {
+                continue;
+            }
+            FieldDataBuilder b = new FieldDataBuilder(f, null, rows);
+            Column nulls = null;
+            for (int row = 0; row < rows; row++) {
+                Hit h = stored.get(DmlHandler.keyAt(keys, row));
+                if (h != null) {
+                    b.append(h.chunk().column(f.getFieldID()), h.row());
+                } else if (f.getNullable() || f.getIsDynamic()) {
+                    if (nulls == null) {
+                        nulls = nullColumn(f);
+                    }
+                    b.append(nulls, 0);
+                } else {
+                    throw MilvusException.invalidParameter("fieldSchema(" + f.getName()
+                            + ") has no corresponding fieldData pass in for a new row in partial update");
+                }
+            }
+            out.add(b.build());
+        }
+        return out;
+    }
+
+    private static Column nullColumn(FieldSchema f) {
+        if (f.getIsDynamic()) {
+            return FieldDataCodec.toColumn(f, FieldData.newBuilder().setFieldId(f.getFieldID()).setType(DataType.JSON)
+                    .setScalars(ScalarField.newBuilder().setJsonData(io.milvus.grpc.JSONArray.newBuilder()
+                            .addData(com.google.protobuf.ByteString.copyFromUtf8("{}")))).build(), 1);
+        }
+        return FieldDataCodec.toColumn(f, FieldData.newBuilder().setFieldId(f.getFieldID()).setType(f.getDataType())
+                .addValidData(false).build(), 1);
+    }
+
+    private static String keyList(Column keys) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < keys.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Object k = DmlHandler.keyAt(keys, i);
+            sb.append(k instanceof Long ? k.toString() : '"' + k.toString().replace("\\", "\\\\").replace("\"", "\\\"") + '"');
+        }
+        return sb.append(']').toString();
+    }
+
+
+    private static long intParam(QueryRequest req, String key, long dflt) {
+        String v = TypeParams.get(req.getQueryParamsList(), key).orElse(null);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw MilvusException.invalidParameter(key + " [" + v + "] is invalid, should be an integer");
+        }
+    }
+
+}

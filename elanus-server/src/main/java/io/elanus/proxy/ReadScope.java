@@ -1,0 +1,57 @@
+package io.elanus.proxy;
+
+import io.elanus.common.Config;
+import io.elanus.common.MilvusError;
+import io.elanus.common.MilvusException;
+import io.elanus.common.Params;
+import io.elanus.common.Tso;
+import io.elanus.proto.CollectionInfo;
+import io.elanus.proto.PartitionInfo;
+import io.elanus.querycoord.QueryCoordClient;
+import io.elanus.querynode.QueryNodeClient;
+import io.milvus.grpc.ConsistencyLevel;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a search or query reads: the loaded shards of the collection, the partitions in scope and
+ * the guarantee timestamp its consistency level asks for (Milvus: Strong = now, Bounded = now minus
+ * common.gracefulTime, Eventually = 1, Session/Customized = the client's guarantee_timestamp).
+ */
+record ReadScope(CollectionInfo collection, Set<Long> partitionIds, Map<String, QueryNodeClient> shards, long guaranteeTs) {
+
+    static ReadScope resolve(CollectionInfo c, List<String> partitionNames, QueryCoordClient queryCoord,
+                             ConsistencyLevel requested, boolean useDefault, long clientGuaranteeTs, long now,
+                             Config config) {
+        List<Long> loaded = queryCoord.loadedPartitions(c.getId());
+        Map<String, QueryNodeClient> shards = queryCoord.shardLeaders(c.getId());
+        if (loaded.isEmpty() || shards.isEmpty()) {
+            throw new MilvusException(MilvusError.COLLECTION_NOT_LOADED,
+                    "collection not loaded[collection=" + c.getSchema().getName() + "]");
+        }
+        Set<Long> partitions = new HashSet<>();
+        if (partitionNames.isEmpty()) {
+            partitions.addAll(loaded);
+        } else {
+            for (String name : partitionNames) {
+                PartitionInfo p = DdlHandler.partition(c, name);
+                if (!loaded.contains(p.getId())) {
+                    throw new MilvusException(MilvusError.PARTITION_NOT_LOADED, "partition not loaded[partition=" + name + "]");
+                }
+                partitions.add(p.getId());
+            }
+        }
+        ConsistencyLevel level = useDefault ? c.getConsistencyLevel() : requested;
+        long guarantee = switch (level) {
+            case Strong -> now;
+            case Bounded -> Tso.minusMillis(now, config.getLong(Params.GRACEFUL_TIME));
+            case Eventually -> 1;
+            case Session, Customized -> clientGuaranteeTs == 0 ? 1 : Math.min(clientGuaranteeTs, now);
+            default -> Tso.minusMillis(now, config.getLong(Params.GRACEFUL_TIME));
+        };
+        return new ReadScope(c, partitions, shards, guarantee);
+    }
+}

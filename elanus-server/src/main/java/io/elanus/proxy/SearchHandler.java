@@ -1,0 +1,241 @@
+package io.elanus.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.elanus.common.Config;
+import io.elanus.common.MilvusError;
+import io.elanus.common.MilvusException;
+import io.elanus.common.Params;
+import io.elanus.datacoord.DataCoordClient;
+import io.elanus.expr.FilterCompiler;
+import io.elanus.expr.FilterPlan;
+import io.elanus.proto.CollectionInfo;
+import io.elanus.proto.IndexMeta;
+import io.elanus.querycoord.QueryCoordClient;
+import io.elanus.querynode.Hit;
+import io.elanus.querynode.QueryNodeClient;
+import io.elanus.querynode.SearchSpec;
+import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.segment.FieldSchemas;
+import io.elanus.vector.MetricType;
+import io.milvus.grpc.CollectionSchema;
+import io.milvus.grpc.FieldSchema;
+import io.milvus.grpc.IDs;
+import io.milvus.grpc.KeyValuePair;
+import io.milvus.grpc.LongArray;
+import io.milvus.grpc.PlaceholderGroup;
+import io.milvus.grpc.PlaceholderValue;
+import io.milvus.grpc.SearchRequest;
+import io.milvus.grpc.SearchResultData;
+import io.milvus.grpc.SearchResults;
+import io.milvus.grpc.StringArray;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Vector search: parses Milvus's search parameters and placeholder group, fans the search out to
+ * every shard delegator, merges their per-shard top-k by score, applies offset/limit and
+ * round_decimal, and gathers output fields.
+ */
+final class SearchHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RootCoordClient rootCoord;
+    private final DataCoordClient dataCoord;
+    private final QueryCoordClient queryCoord;
+    private final Config config;
+
+    SearchHandler(RootCoordClient rootCoord, DataCoordClient dataCoord, QueryCoordClient queryCoord, Config config) {
+        this.rootCoord = rootCoord;
+        this.dataCoord = dataCoord;
+        this.queryCoord = queryCoord;
+        this.config = config;
+    }
+
+    SearchResults search(String db, SearchRequest req) {
+        if (req.getSubReqsCount() > 0) {
+            throw new MilvusException(MilvusError.SERVICE_UNIMPLEMENTED, "hybrid search is not supported yet");
+        }
+        if (!req.hasPlaceholderGroup() || req.getPlaceholderGroup().isEmpty()) {
+            throw MilvusException.invalidParameter("search by primary keys is not supported yet; pass query vectors");
+        }
+        CollectionInfo c = rootCoord.describeCollection(db, req.getCollectionName());
+        CollectionSchema schema = c.getSchema();
+        List<KeyValuePair> sp = req.getSearchParamsList();
+        Map<String, String> params = parseParams(TypeParams.get(sp, "params").orElse("{}"));
+        int topkLimit = config.getInt(Params.TOPK_LIMIT);
+        long limit = longParam(TypeParams.get(sp, "topk").orElse(params.getOrDefault("topk", params.get("limit"))), "topk", -1);
+        if (limit <= 0 || limit > topkLimit) {
+            throw MilvusException.invalidParameter("topk [" + limit + "] is invalid, it should be in range [1, " + topkLimit
+                    + "], but got " + limit);
+        }
+        long offset = longParam(TypeParams.get(sp, "offset").orElse(params.get("offset")), "offset", 0);
+        if (offset < 0 || offset + limit > topkLimit) {
+            throw MilvusException.invalidParameter("(offset+limit) should be in range [1, " + topkLimit + "], but got " + (offset + limit));
+        }
+        if (TypeParams.get(sp, "group_by_field").filter(s -> !s.isBlank()).isPresent()) {
+            throw new MilvusException(MilvusError.SERVICE_UNIMPLEMENTED, "grouping search is not supported yet");
+        }
+        int roundDecimal = (int) longParam(TypeParams.get(sp, "round_decimal").orElse("-1"), "round_decimal", -1);
+        if (roundDecimal != -1 && (roundDecimal < 0 || roundDecimal > 6)) {
+            throw MilvusException.invalidParameter("round_decimal [" + roundDecimal + "] is invalid, should be -1 or an integer in range [0, 6]");
+        }
+        boolean ignoreGrowing = Boolean.parseBoolean(TypeParams.get(sp, "ignore_growing").orElse("false"));
+        FieldSchema anns = annsField(schema, TypeParams.get(sp, "anns_field").orElse(""));
+        MetricType metric = metric(c, anns, TypeParams.get(sp, "metric_type").orElse(""));
+
+        io.elanus.vector.QueryVectors queries = QueryVectorParser.parse(placeholders(req.getPlaceholderGroup()), anns);
+        int nq = queries.count();
+        if (nq > topkLimit) {
+            throw MilvusException.invalidParameter("nq [" + nq + "] is invalid, nq (number of search vector per search request) should be in range [1, " + topkLimit + "]");
+        }
+        FilterPlan filter = req.getDsl().isBlank() ? null
+                : FilterCompiler.compile(req.getDsl(), schema, req.getExprTemplateValuesMap());
+        OutputFields out = OutputFields.resolve(schema, req.getOutputFieldsList(), false);
+        ReadScope scope = ReadScope.resolve(c, req.getPartitionNamesList(), queryCoord, req.getConsistencyLevel(),
+                req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config);
+
+        int k = (int) (offset + limit);
+        SearchSpec spec = new SearchSpec(anns.getFieldID(), metric, queries, k, filter, scope.partitionIds(), params,
+                ignoreGrowing, scope.guaranteeTs());
+        List<List<Hit>> merged = new ArrayList<>();
+        for (int q = 0; q < nq; q++) {
+            merged.add(new ArrayList<>());
+        }
+        for (Map.Entry<String, QueryNodeClient> s : scope.shards().entrySet()) {
+            List<List<Hit>> part = s.getValue().search(s.getKey(), spec, QueryHandler.READ_TIMEOUT_MS);
+            for (int q = 0; q < nq; q++) {
+                merged.get(q).addAll(part.get(q));
+            }
+        }
+        return toResults(c, merged, metric, offset, limit, roundDecimal, out);
+    }
+
+    private SearchResults toResults(CollectionInfo c, List<List<Hit>> perQuery, MetricType metric, long offset, long limit,
+                                    int roundDecimal, OutputFields out) {
+        FieldSchema pk = FieldSchemas.primaryKey(c.getSchema());
+        SearchResultData.Builder data = SearchResultData.newBuilder().setNumQueries(perQuery.size()).setTopK(limit)
+                .setPrimaryFieldName(pk.getName()).addAllOutputFields(out.names());
+        List<Hit> all = new ArrayList<>();
+        for (List<Hit> hits : perQuery) {
+            hits.sort(metric.largerIsBetter()
+                    ? (a, b) -> Float.compare(b.score(), a.score())
+                    : (a, b) -> Float.compare(a.score(), b.score()));
+            Set<Object> seen = new HashSet<>();
+            int kept = 0;
+            int skipped = 0;
+            for (Iterator<Hit> it = hits.iterator(); it.hasNext() && kept < limit; ) {
+                Hit h = it.next();
+                if (!seen.add(h.pk())) {
+                    continue;
+                }
+                if (skipped < offset) {
+                    skipped++;
+                    continue;
+                }
+                all.add(h);
+                data.addScores(round(h.score(), roundDecimal));
+                kept++;
+            }
+            data.addTopks(kept);
+        }
+        data.setIds(ids(pk, all));
+        data.addAllFieldsData(out.build(all));
+        return SearchResults.newBuilder().setResults(data).setCollectionName(c.getSchema().getName()).build();
+    }
+
+    private static float round(float score, int decimals) {
+        if (decimals < 0) {
+            return score;
+        }
+        double scale = Math.pow(10, decimals);
+        return (float) (Math.round(score * scale) / scale);
+    }
+
+    private static IDs ids(FieldSchema pk, List<Hit> hits) {
+        if (pk.getDataType() == io.milvus.grpc.DataType.Int64) {
+            LongArray.Builder a = LongArray.newBuilder();
+            hits.forEach(h -> a.addData((Long) h.pk()));
+            return IDs.newBuilder().setIntId(a).build();
+        }
+        StringArray.Builder a = StringArray.newBuilder();
+        hits.forEach(h -> a.addData((String) h.pk()));
+        return IDs.newBuilder().setStrId(a).build();
+    }
+
+    private static FieldSchema annsField(CollectionSchema schema, String name) {
+        List<FieldSchema> vectors = schema.getFieldsList().stream().filter(f -> FieldSchemas.isVector(f.getDataType())).toList();
+        if (name.isBlank()) {
+            if (vectors.size() == 1) {
+                return vectors.getFirst();
+            }
+            throw MilvusException.invalidParameter("multiple anns_fields exist, please specify a anns_field in search_params");
+        }
+        return vectors.stream().filter(f -> f.getName().equals(name)).findFirst()
+                .orElseThrow(() -> MilvusException.invalidParameter("failed to get field schema by name: fieldName(" + name + ") not found"));
+    }
+
+    /** The index's metric; a metric given in the request must match it (Milvus's "metric type not match"). */
+    private MetricType metric(CollectionInfo c, FieldSchema anns, String requested) {
+        String indexed = null;
+        for (IndexMeta i : dataCoord.indexes(c.getId())) {
+            if (i.getFieldId() == anns.getFieldID()) {
+                indexed = TypeParams.get(i.getIndexParamsList(), "metric_type").orElse(null);
+            }
+        }
+        if (indexed == null) {
+            throw new MilvusException(MilvusError.INDEX_NOT_FOUND, "index not found[field=" + anns.getName() + "]");
+        }
+        if (!requested.isBlank() && !requested.equalsIgnoreCase(indexed)) {
+            throw MilvusException.invalidParameter("metric type not match: invalid parameter[expected=" + indexed + "][actual=" + requested + "]");
+        }
+        return MetricType.parse(indexed);
+    }
+
+    private static PlaceholderValue placeholders(ByteString bytes) {
+        try {
+            PlaceholderGroup g = PlaceholderGroup.parseFrom(bytes);
+            if (g.getPlaceholdersCount() != 1) {
+                throw MilvusException.invalidParameter("placeholder group should contain exactly one placeholder");
+            }
+            return g.getPlaceholders(0);
+        } catch (InvalidProtocolBufferException e) {
+            throw MilvusException.invalidParameter("failed to parse the placeholder group");
+        }
+    }
+
+    static Map<String, String> parseParams(String json) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (json == null || json.isBlank()) {
+            return out;
+        }
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node != null && node.isObject()) {
+                node.properties().forEach(e -> out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+            }
+        } catch (java.io.IOException e) {
+            throw MilvusException.invalidParameter("search params is not a valid json: " + json);
+        }
+        return out;
+    }
+
+    private static long longParam(String v, String key, long dflt) {
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw MilvusException.invalidParameter(key + " [" + v + "] is invalid, should be an integer");
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.elanus.querynode;
+
+import io.elanus.common.Component;
+import io.elanus.common.MilvusError;
+import io.elanus.common.MilvusException;
+import io.elanus.proto.CollectionInfo;
+import io.elanus.proto.SegmentMeta;
+import io.elanus.storage.object.ObjectStore;
+import io.elanus.storage.wal.Wal;
+import io.elanus.vector.VectorIndex;
+import io.milvus.grpc.FieldSchema;
+import io.milvus.grpc.StateCode;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A query node: one {@link ShardDelegator} per vchannel it serves, plus the vector indexes of its
+ * sealed segments. Thread-safe: delegators are registered in a concurrent map and guard their
+ * own state.
+ */
+public final class QueryNode implements Component, QueryNodeClient {
+    private final long nodeId;
+    private final Wal wal;
+    private final SegmentLoader loader;
+    private final Map<String, ShardDelegator> delegators = new ConcurrentHashMap<>();
+    private final Map<String, CollectionInfo> collectionOf = new ConcurrentHashMap<>();
+    private final Map<Long, VectorIndex> indexes = new ConcurrentHashMap<>();
+    private volatile StateCode state = StateCode.Abnormal;
+
+    public QueryNode(long nodeId, Wal wal, ObjectStore objects) {
+        this.nodeId = nodeId;
+        this.wal = wal;
+        this.loader = new SegmentLoader(objects);
+    }
+
+    @Override
+    public long nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public String roleName() {
+        return "querynode";
+    }
+
+    @Override
+    public void init() {
+        state = StateCode.Initializing;
+    }
+
+    @Override
+    public void start() {
+        state = StateCode.Healthy;
+    }
+
+    @Override
+    public void register() {
+    }
+
+    @Override
+    public void stop() {
+        delegators.values().forEach(ShardDelegator::close);
+        delegators.clear();
+        state = StateCode.Abnormal;
+    }
+
+    @Override
+    public StateCode state() {
+        return state;
+    }
+
+    @Override
+    public void watchChannel(CollectionInfo collection, String vchannel, long startOffset, Collection<SegmentMeta> flushed) {
+        List<SegmentMeta> mine = flushed.stream().filter(s -> s.getVchannel().equals(vchannel)).toList();
+        delegators.computeIfAbsent(vchannel, v -> {
+            ShardDelegator d = new ShardDelegator(collection, v, wal, startOffset, loader);
+            collectionOf.put(v, collection);
+            d.start(mine);
+            return d;
+        });
+    }
+
+    @Override
+    public void onSegmentFlushed(SegmentMeta segment) {
+        ShardDelegator d = delegators.get(segment.getVchannel());
+        if (d != null) {
+            d.onSegmentFlushed(segment);
+        }
+    }
+
+    @Override
+    public void releaseCollection(long collectionId) {
+        for (Map.Entry<String, CollectionInfo> e : List.copyOf(collectionOf.entrySet())) {
+            if (e.getValue().getId() == collectionId) {
+                ShardDelegator d = delegators.remove(e.getKey());
+                collectionOf.remove(e.getKey());
+                if (d != null) {
+                    d.close();
+                }
+            }
+        }
+    }
+
+    /** Serves searches of a sealed segment through its index from now on. */
+    public void addIndex(long segmentId, VectorIndex index) {
+        indexes.put(segmentId, index);
+    }
+
+    public void dropIndex(long segmentId) {
+        indexes.remove(segmentId);
+    }
+
+    @Override
+    public long tsafe(String vchannel) {
+        ShardDelegator d = delegators.get(vchannel);
+        return d == null ? -1 : d.tsafe();
+    }
+
+    @Override
+    public List<List<Hit>> search(String vchannel, SearchSpec spec, long timeoutMs) {
+        ShardDelegator d = delegator(vchannel);
+        long pk = pkFieldId(vchannel);
+        return d.read(spec.guaranteeTs(), timeoutMs, (segs, mvcc) -> SegmentSearcher.search(segs, mvcc, spec, pk, indexes));
+    }
+
+    @Override
+    public List<Hit> query(String vchannel, QuerySpec spec, long timeoutMs) {
+        ShardDelegator d = delegator(vchannel);
+        long pk = pkFieldId(vchannel);
+        return d.read(spec.guaranteeTs(), timeoutMs, (segs, mvcc) -> SegmentSearcher.query(segs, mvcc, spec, pk));
+    }
+
+    @Override
+    public long count(String vchannel, QuerySpec spec, long timeoutMs) {
+        return delegator(vchannel).read(spec.guaranteeTs(), timeoutMs, (segs, mvcc) -> SegmentSearcher.count(segs, mvcc, spec));
+    }
+
+    @Override
+    public Map<Long, Long> loadedSegments(long collectionId) {
+        Map<Long, Long> out = new HashMap<>();
+        collectionOf.forEach((v, c) -> {
+            if (c.getId() == collectionId) {
+                ShardDelegator d = delegators.get(v);
+                if (d != null) {
+                    d.read(0, 1000, (segs, mvcc) -> {
+                        segs.forEach(s -> out.put(s.id, s.rowCount()));
+                        return null;
+                    });
+                }
+            }
+        });
+        return out;
+    }
+
+    private ShardDelegator delegator(String vchannel) {
+        ShardDelegator d = delegators.get(vchannel);
+        if (d == null) {
+            throw new MilvusException(MilvusError.CHANNEL_NOT_FOUND, "channel not found[channel=" + vchannel + "]");
+        }
+        return d;
+    }
+
+    private long pkFieldId(String vchannel) {
+        return collectionOf.get(vchannel).getSchema().getFieldsList().stream()
+                .filter(FieldSchema::getIsPrimaryKey).findFirst().orElseThrow().getFieldID();
+    }
+}
