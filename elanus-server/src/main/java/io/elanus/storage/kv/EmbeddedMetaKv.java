@@ -1,0 +1,435 @@
+package io.elanus.storage.kv;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The standalone meta store: an in-memory sorted map made durable by a local log.
+ *
+ * <p>Layout in {@code dir}: {@code log-<first revision>.log} holds one CRC-framed record per
+ * mutation (its revision and puts/deletes); {@code snapshot-<revision>.snap} holds the whole map
+ * at a revision. Once the current log exceeds {@link Settings#snapshotLogBytes} a background task
+ * starts a new log and writes a snapshot, then deletes the older logs, bounding restart time. On
+ * open the newest snapshot is loaded, later logs are replayed and a torn tail of the newest log
+ * (a crash mid-write) is cut off.
+ *
+ * <p>Durability rule: a mutation returns only after its log record is fsynced; concurrent
+ * mutations share fsyncs (group commit). Reads may already see a mutation whose fsync is in
+ * flight; watchers only get it once it is durable.
+ *
+ * <p>Watches replay the retained history (the events replayed since the last snapshot on open,
+ * then at most {@link Settings#historyEvents} events) before streaming live events; asking for
+ * older revisions throws {@link HistoryCompactedException}. Leases live in memory only: on open,
+ * keys attached to a lease of a previous run are deleted (one new revision), like etcd sessions
+ * that expired while the process was down.
+ *
+ * <p>Threads: one daemon thread for lease expiry and snapshots, plus one per open watch.
+ * {@link #close} stops them (joining watch threads, so a listener must not block forever), makes
+ * every mutation durable and closes the files.
+ */
+public final class EmbeddedMetaKv implements MetaKv {
+
+    /**
+     * @param snapshotLogBytes   log size after which a snapshot is taken
+     * @param historyEvents      how many recent events watches can replay
+     * @param leaseCheckInterval how often expired leases are looked for
+     */
+    public record Settings(long snapshotLogBytes, int historyEvents, Duration leaseCheckInterval) {
+        public static final Settings DEFAULT = new Settings(64L << 20, 100_000, Duration.ofMillis(100));
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMetaKv.class);
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final TreeMap<String, KvEntry> map = new TreeMap<>();
+    private final Settings settings;
+    private final ScheduledExecutorService maintenance;
+    private KvLog log;
+    private WatchHub watchHub;
+    private LeaseTable leases;
+    private volatile long revision;
+    private boolean snapshotRunning;
+    private volatile boolean closed;
+
+    private EmbeddedMetaKv(Settings settings) {
+        this.settings = settings;
+        this.maintenance = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("elanus-kv-maintenance").factory());
+    }
+
+    public static EmbeddedMetaKv open(Path dir) {
+        return open(dir, Settings.DEFAULT);
+    }
+
+    public static EmbeddedMetaKv open(Path dir, Settings settings) {
+        EmbeddedMetaKv kv = new EmbeddedMetaKv(settings);
+        try {
+            kv.recover(dir);
+        } catch (IOException | RuntimeException e) {
+            kv.maintenance.shutdownNow();
+            throw e instanceof IOException io ? new UncheckedIOException("cannot open meta store in " + dir, io)
+                    : (RuntimeException) e;
+        }
+        long interval = settings.leaseCheckInterval().toNanos();
+        kv.maintenance.scheduleWithFixedDelay(kv::expireLeases, interval, interval, TimeUnit.NANOSECONDS);
+        return kv;
+    }
+
+    private void recover(Path dir) throws IOException {
+        List<KvEvent> replayed = new ArrayList<>();
+        long[] snapshotRevision = {0};
+        log = KvLog.open(dir, new KvLog.Replay() {
+            @Override
+            public void snapshot(long rev, List<KvEntry> entries) {
+                snapshotRevision[0] = rev;
+                entries.forEach(e -> map.put(e.key(), e));
+            }
+
+            @Override
+            public void mutation(KvCodec.Mutation mutation) {
+                replayed.addAll(apply(mutation.revision(), mutation.ops()));
+            }
+        });
+        revision = replayed.isEmpty() ? snapshotRevision[0] : replayed.getLast().entry().modRevision();
+        watchHub = new WatchHub(settings.historyEvents(), snapshotRevision[0] + 1);
+        watchHub.restore(replayed);
+        long maxLease = map.values().stream().mapToLong(KvEntry::leaseId).max().orElse(0);
+        leases = new LeaseTable(maxLease + 1);
+        List<KvOp> orphans = map.values().stream().filter(e -> e.leaseId() != 0)
+                .<KvOp>map(e -> new KvOp.Delete(e.key())).toList();
+        if (!orphans.isEmpty()) {
+            long rev = commit(orphans);
+            log.awaitDurable(rev);
+            watchHub.publishUpTo(rev);
+        }
+    }
+
+    // ---- reads
+
+    @Override
+    public Optional<KvEntry> get(String key) {
+        lock.readLock().lock();
+        try {
+            return Optional.ofNullable(map.get(key)).map(EmbeddedMetaKv::copy);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<KvEntry> scanPrefix(String prefix) {
+        lock.readLock().lock();
+        try {
+            List<KvEntry> result = new ArrayList<>();
+            for (KvEntry entry : map.tailMap(prefix, true).values()) {
+                if (!entry.key().startsWith(prefix)) {
+                    break;
+                }
+                result.add(copy(entry));
+            }
+            return result;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private static KvEntry copy(KvEntry e) {
+        return new KvEntry(e.key(), e.value().clone(), e.createRevision(), e.modRevision(), e.version(), e.leaseId());
+    }
+
+    @Override
+    public long currentRevision() {
+        return revision;
+    }
+
+    // ---- mutations
+
+    @Override
+    public long put(String key, byte[] value) {
+        return put(key, value, 0);
+    }
+
+    @Override
+    public long put(String key, byte[] value, long leaseId) {
+        KvOp op = new KvOp.Put(requireKey(key), value.clone(), leaseId);
+        return mutate(() -> {
+            if (leaseId != 0 && !leases.contains(leaseId)) {
+                throw new LeaseNotFoundException(leaseId);
+            }
+            return List.of(op);
+        });
+    }
+
+    @Override
+    public boolean delete(String key) {
+        boolean[] existed = {false};
+        mutate(() -> {
+            existed[0] = map.containsKey(key);
+            return existed[0] ? List.of(new KvOp.Delete(key)) : List.of();
+        });
+        return existed[0];
+    }
+
+    @Override
+    public int deletePrefix(String prefix) {
+        int[] count = {0};
+        mutate(() -> {
+            List<KvOp> ops = new ArrayList<>();
+            for (String key : map.tailMap(prefix, true).keySet()) {
+                if (!key.startsWith(prefix)) {
+                    break;
+                }
+                ops.add(new KvOp.Delete(key));
+            }
+            count[0] = ops.size();
+            return ops;
+        });
+        return count[0];
+    }
+
+    @Override
+    public long multiSaveAndRemove(Map<String, byte[]> puts, Set<String> deletes) {
+        List<KvOp> planned = new ArrayList<>();
+        for (Map.Entry<String, byte[]> put : new TreeMap<>(puts).entrySet()) {
+            if (deletes.contains(put.getKey())) {
+                throw new IllegalArgumentException("key both saved and removed: " + put.getKey());
+            }
+            planned.add(new KvOp.Put(requireKey(put.getKey()), put.getValue().clone(), 0));
+        }
+        return mutate(() -> {
+            List<KvOp> ops = new ArrayList<>(planned);
+            for (String key : deletes) {
+                if (map.containsKey(key)) {
+                    ops.add(new KvOp.Delete(key));
+                }
+            }
+            return ops;
+        });
+    }
+
+    @Override
+    public boolean compareAndSwap(String key, long expectedModRevision, byte[] value) {
+        KvOp op = new KvOp.Put(requireKey(key), value.clone(), 0);
+        boolean[] swapped = {false};
+        mutate(() -> {
+            KvEntry current = map.get(key);
+            long actual = current == null ? 0 : current.modRevision();
+            swapped[0] = actual == expectedModRevision;
+            return swapped[0] ? List.of(op) : List.of();
+        });
+        return swapped[0];
+    }
+
+    private static String requireKey(String key) {
+        if (key == null || key.isEmpty()) {
+            throw new IllegalArgumentException("empty key");
+        }
+        return key;
+    }
+
+    @FunctionalInterface
+    private interface Planner {
+        /** Runs under the write lock; returns the effective ops (empty: nothing changes). */
+        List<KvOp> plan();
+    }
+
+    /** Plans and logs a mutation under the lock, then waits for it to be durable outside the lock. */
+    private long mutate(Planner planner) {
+        long committed;
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            List<KvOp> ops = planner.plan();
+            if (ops.isEmpty()) {
+                return revision;
+            }
+            committed = commit(ops);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        log.awaitDurable(committed);
+        watchHub.publishUpTo(committed);
+        maybeSnapshot();
+        return committed;
+    }
+
+    /** Logs and applies one revision; the caller holds the write lock (or is recovering). */
+    private long commit(List<KvOp> ops) {
+        long next = revision + 1;
+        try {
+            log.append(next, KvCodec.encodeMutation(next, ops));
+        } catch (IOException e) {
+            throw new UncheckedIOException("meta store log write failed", e);
+        }
+        List<KvEvent> events = apply(next, ops);
+        revision = next;
+        watchHub.stage(next, events);
+        return next;
+    }
+
+    /** Applies a revision's ops to the map with etcd's bookkeeping; returns the events. */
+    private List<KvEvent> apply(long rev, List<KvOp> ops) {
+        List<KvEvent> events = new ArrayList<>(ops.size());
+        for (KvOp op : ops) {
+            KvEntry previous = map.get(op.key());
+            switch (op) {
+                case KvOp.Put put -> {
+                    KvEntry entry = previous == null
+                            ? new KvEntry(put.key(), put.value(), rev, rev, 1, put.leaseId())
+                            : new KvEntry(put.key(), put.value(), previous.createRevision(), rev,
+                                    previous.version() + 1, put.leaseId());
+                    map.put(put.key(), entry);
+                    events.add(new KvEvent(KvEvent.Type.PUT, copy(entry)));
+                }
+                case KvOp.Delete delete -> {
+                    if (previous != null) {
+                        map.remove(delete.key());
+                        events.add(new KvEvent(KvEvent.Type.DELETE, new KvEntry(delete.key(), new byte[0], 0, rev, 0, 0)));
+                    }
+                }
+            }
+        }
+        return events;
+    }
+
+    // ---- watches
+
+    @Override
+    public KvWatch watchPrefix(String prefix, long afterRevision, KvWatchListener listener) {
+        ensureOpen();
+        return watchHub.register(prefix, afterRevision, listener);
+    }
+
+    // ---- leases
+
+    @Override
+    public long grantLease(Duration ttl) {
+        ensureOpen();
+        return leases.grant(ttl);
+    }
+
+    @Override
+    public boolean keepAlive(long leaseId) {
+        ensureOpen();
+        return leases.keepAlive(leaseId);
+    }
+
+    @Override
+    public void revokeLease(long leaseId) {
+        endLease(leaseId);
+    }
+
+    /** Removes the lease and deletes its keys in one revision (as etcd does). */
+    private void endLease(long leaseId) {
+        mutate(() -> {
+            if (!leases.remove(leaseId)) {
+                return List.of();
+            }
+            return map.values().stream().filter(e -> e.leaseId() == leaseId)
+                    .<KvOp>map(e -> new KvOp.Delete(e.key())).toList();
+        });
+    }
+
+    private void expireLeases() {
+        try {
+            for (long leaseId : leases.expired()) {
+                endLease(leaseId);
+            }
+        } catch (RuntimeException e) {
+            if (!closed) {
+                LOG.error("lease expiry failed", e);
+            }
+        }
+    }
+
+    // ---- snapshots
+
+    private void maybeSnapshot() {
+        lock.writeLock().lock();
+        try {
+            if (closed || snapshotRunning || log.bytesSinceSnapshot() < settings.snapshotLogBytes()) {
+                return;
+            }
+            snapshotRunning = true;
+        } finally {
+            lock.writeLock().unlock();
+        }
+        maintenance.execute(this::snapshot);
+    }
+
+    private void snapshot() {
+        long snapshotRevision;
+        List<KvEntry> entries;
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            snapshotRevision = revision;
+            log.roll(snapshotRevision + 1);
+            entries = List.copyOf(map.values());
+        } catch (IOException e) {
+            LOG.error("meta store log roll failed", e);
+            return;
+        } finally {
+            lock.writeLock().unlock();
+        }
+        try {
+            log.writeSnapshot(snapshotRevision, entries);
+        } catch (IOException e) {
+            LOG.error("meta store snapshot at revision {} failed; the logs are kept", snapshotRevision, e);
+        } finally {
+            lock.writeLock().lock();
+            snapshotRunning = false;
+            lock.writeLock().unlock();
+        }
+    }
+
+    // ---- lifecycle
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("meta store is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            lock.writeLock().unlock();
+        }
+        maintenance.shutdown();
+        try {
+            maintenance.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        watchHub.closeAll();
+        try {
+            log.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("meta store close failed", e);
+        }
+    }
+}

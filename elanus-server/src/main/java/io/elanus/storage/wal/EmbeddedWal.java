@@ -1,0 +1,158 @@
+package io.elanus.storage.wal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The standalone WAL: durable files on local disk.
+ *
+ * <p>Layout: {@code <dir>/<channel>/<base offset, 20 digits>.seg}. A segment holds consecutive
+ * records framed as {@code [int length][int crc32c][payload]}; a new segment starts once the
+ * current one would exceed the segment size (64 MiB by default). Offsets are not stored: on open
+ * each segment is scanned to rebuild its offset index, and a torn or corrupt tail of the last
+ * segment (a crash mid-append) is cut off.
+ *
+ * <p>Durability rule: {@link #append} returns after an fsync covering the record; concurrent
+ * appends to a channel share one fsync (group commit). Readers see only records already durable.
+ * A segment is fsynced before the next one is created. {@link #truncateBefore} deletes whole
+ * segment files only, so {@link #startOffset} may stay below the requested offset.
+ *
+ * <p>No background threads. {@link #close} makes every written record durable, then closes the
+ * files; pending {@link WalReader#poll} calls fail with {@link IllegalStateException}.
+ */
+public final class EmbeddedWal implements Wal {
+
+    public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+
+    private static final Pattern CHANNEL_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
+    private final Path dir;
+    private final long segmentBytes;
+    private final ConcurrentHashMap<String, WalChannel> channels = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private EmbeddedWal(Path dir, long segmentBytes) {
+        this.dir = dir;
+        this.segmentBytes = segmentBytes;
+    }
+
+    public static EmbeddedWal open(Path dir) {
+        return open(dir, DEFAULT_SEGMENT_BYTES);
+    }
+
+    /** Opens (or creates) the WAL in {@code dir}, recovering every channel found there. */
+    public static EmbeddedWal open(Path dir, long segmentBytes) {
+        if (segmentBytes <= 0) {
+            throw new IllegalArgumentException("segmentBytes must be positive");
+        }
+        EmbeddedWal wal = new EmbeddedWal(dir, segmentBytes);
+        try {
+            Files.createDirectories(dir);
+            try (Stream<Path> list = Files.list(dir)) {
+                for (Path channelDir : list.filter(Files::isDirectory).toList()) {
+                    String name = channelDir.getFileName().toString();
+                    if (isValidChannelName(name)) {
+                        wal.channels.put(name, WalChannel.open(name, channelDir, segmentBytes));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            wal.close();
+            throw new UncheckedIOException("cannot open WAL in " + dir, e);
+        }
+        return wal;
+    }
+
+    private static boolean isValidChannelName(String name) {
+        return CHANNEL_NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
+    }
+
+    private WalChannel channel(String name) {
+        ensureOpen();
+        WalChannel existing = channels.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        if (!isValidChannelName(name)) {
+            throw new IllegalArgumentException("invalid WAL channel name: " + name);
+        }
+        return channels.computeIfAbsent(name, n -> {
+            try {
+                return WalChannel.open(n, dir.resolve(n), segmentBytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create WAL channel " + n, e);
+            }
+        });
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("WAL is closed");
+        }
+    }
+
+    @Override
+    public WalPosition append(String channel, byte[] payload) {
+        return new WalPosition(channel, channel(channel).append(payload));
+    }
+
+    /** Opening a reader on an unknown channel creates it, so a consumer may start before the producer. */
+    @Override
+    public WalReader openReader(String channel, long fromOffset) {
+        WalChannel ch = channel(channel);
+        if (fromOffset < ch.startOffset()) {
+            throw new IllegalArgumentException("WAL channel " + channel + ": offset " + fromOffset
+                    + " was truncated; the channel starts at " + ch.startOffset());
+        }
+        return new EmbeddedWalReader(this, ch, fromOffset);
+    }
+
+    @Override
+    public long endOffset(String channel) {
+        WalChannel ch = channels.get(channel);
+        return ch == null ? 0 : ch.endOffset();
+    }
+
+    @Override
+    public void truncateBefore(String channel, long offset) {
+        ensureOpen();
+        WalChannel ch = channels.get(channel);
+        if (ch != null) {
+            ch.truncateBefore(offset);
+        }
+    }
+
+    @Override
+    public long startOffset(String channel) {
+        WalChannel ch = channels.get(channel);
+        return ch == null ? 0 : ch.startOffset();
+    }
+
+    @Override
+    public Set<String> channels() {
+        return new TreeSet<>(channels.keySet());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        RuntimeException failure = null;
+        for (WalChannel ch : channels.values()) {
+            try {
+                ch.close();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
