@@ -231,9 +231,9 @@ final class DmlHandler {
         return new StringColumn(terms.stream().map(String::valueOf).toArray(String[]::new), new java.util.BitSet());
     }
 
-    private static List<Long> range(int n) {
-        List<Long> out = new ArrayList<>(n);
-        for (long i = 0; i < n; i++) {
+    private static List<Integer> range(int n) {
+        List<Integer> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             out.add(i);
         }
         return out;

@@ -7,7 +7,6 @@ import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.SegmentMeta;
 import io.elanus.storage.object.ObjectStore;
 import io.elanus.storage.wal.Wal;
-import io.elanus.vector.VectorIndex;
 import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.StateCode;
 
@@ -28,7 +27,6 @@ public final class QueryNode implements Component, QueryNodeClient {
     private final SegmentLoader loader;
     private final Map<String, ShardDelegator> delegators = new ConcurrentHashMap<>();
     private final Map<String, CollectionInfo> collectionOf = new ConcurrentHashMap<>();
-    private final Map<Long, VectorIndex> indexes = new ConcurrentHashMap<>();
     private volatile StateCode state = StateCode.Abnormal;
 
     public QueryNode(long nodeId, Wal wal, ObjectStore objects) {
@@ -105,15 +103,6 @@ public final class QueryNode implements Component, QueryNodeClient {
         }
     }
 
-    /** Serves searches of a sealed segment through its index from now on. */
-    public void addIndex(long segmentId, VectorIndex index) {
-        indexes.put(segmentId, index);
-    }
-
-    public void dropIndex(long segmentId) {
-        indexes.remove(segmentId);
-    }
-
     @Override
     public long tsafe(String vchannel) {
         ShardDelegator d = delegators.get(vchannel);
@@ -124,7 +113,7 @@ public final class QueryNode implements Component, QueryNodeClient {
     public List<List<Hit>> search(String vchannel, SearchSpec spec, long timeoutMs) {
         ShardDelegator d = delegator(vchannel);
         long pk = pkFieldId(vchannel);
-        return d.read(spec.guaranteeTs(), timeoutMs, (segs, mvcc) -> SegmentSearcher.search(segs, mvcc, spec, pk, indexes));
+        return d.read(spec.guaranteeTs(), timeoutMs, (segs, mvcc) -> SegmentSearcher.search(segs, mvcc, spec, pk));
     }
 
     @Override

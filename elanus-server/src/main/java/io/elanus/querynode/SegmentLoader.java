@@ -5,6 +5,7 @@ import io.elanus.proto.SegmentMeta;
 import io.elanus.segment.BinlogFormat;
 import io.elanus.segment.Chunk;
 import io.elanus.segment.Column;
+import io.elanus.segment.CorruptBinlogException;
 import io.elanus.segment.LongColumn;
 import io.elanus.storage.object.ObjectStore;
 
@@ -27,7 +28,7 @@ final class SegmentLoader {
         Map<Long, Column> columns = new HashMap<>();
         long[] timestamps = new long[0];
         for (FieldBinlog b : segment.getBinlogsList()) {
-            Column c = BinlogFormat.read(read(b.getPath()));
+            Column c = decode(b.getPath());
             if (b.getFieldId() == TIMESTAMP_FIELD_ID) {
                 timestamps = ((LongColumn) c).values();
             } else {
@@ -40,13 +41,18 @@ final class SegmentLoader {
     /** The (primary key, delete timestamp) pairs of an L0 segment. */
     DeleteLog loadDeletes(SegmentMeta l0) {
         List<String> paths = l0.getDeltalogsList();
-        Column keys = BinlogFormat.read(read(paths.get(0)));
-        long[] ts = ((LongColumn) BinlogFormat.read(read(paths.get(1)))).values();
+        Column keys = decode(paths.get(0));
+        long[] ts = ((LongColumn) decode(paths.get(1))).values();
         return new DeleteLog(keys, ts);
     }
 
-    private byte[] read(String path) {
-        return objects.get(path).orElseThrow(() -> new IllegalStateException("missing segment file " + path));
+    private Column decode(String path) {
+        byte[] bytes = objects.get(path).orElseThrow(() -> new IllegalStateException("missing segment file " + path));
+        try {
+            return BinlogFormat.read(bytes);
+        } catch (CorruptBinlogException e) {
+            throw new IllegalStateException("corrupt segment file " + path + ": " + e.getMessage(), e);
+        }
     }
 
     record DeleteLog(Column keys, long[] timestamps) {

@@ -5,13 +5,11 @@ import io.elanus.segment.LongColumn;
 import io.elanus.segment.StringColumn;
 import io.elanus.vector.FlatSearch;
 import io.elanus.vector.SearchHits;
-import io.elanus.vector.VectorIndex;
 
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs a search or query over the segments of one shard at an MVCC timestamp: per chunk, the rows
@@ -22,8 +20,7 @@ final class SegmentSearcher {
     private SegmentSearcher() {
     }
 
-    static List<List<Hit>> search(List<LoadedSegment> segments, long mvccTs, SearchSpec spec, long pkFieldId,
-                                  Map<Long, VectorIndex> indexes) {
+    static List<List<Hit>> search(List<LoadedSegment> segments, long mvccTs, SearchSpec spec, long pkFieldId) {
         int nq = spec.queries().count();
         List<List<Hit>> perQuery = new ArrayList<>(nq);
         for (int q = 0; q < nq; q++) {
@@ -38,10 +35,7 @@ final class SegmentSearcher {
                 if (allowed.isEmpty()) {
                     continue;
                 }
-                VectorIndex index = seg.sealed ? indexes.get(seg.id) : null;
-                SearchHits hits = index != null
-                        ? index.search(spec.queries(), spec.topK(), allowed, spec.params())
-                        : FlatSearch.search(lc.chunk.column(spec.annsFieldId()), spec.metric(), spec.queries(), spec.topK(), allowed);
+                SearchHits hits = FlatSearch.search(lc.chunk.column(spec.annsFieldId()), spec.metric(), spec.queries(), spec.topK(), allowed);
                 Column pk = lc.chunk.column(pkFieldId);
                 for (int q = 0; q < nq; q++) {
                     for (int i = 0; i < hits.k(); i++) {

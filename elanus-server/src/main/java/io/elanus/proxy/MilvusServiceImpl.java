@@ -1,0 +1,477 @@
+package io.elanus.proxy;
+
+import io.elanus.common.MilvusError;
+import io.elanus.common.MilvusException;
+import io.elanus.rootcoord.RootCoordClient;
+import io.grpc.stub.StreamObserver;
+import io.milvus.grpc.*;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The Milvus gRPC API. Each RPC is routed to the scheduler queue of its kind (DDL strictly
+ * ordered, DML with a timestamp, DQL for throughput) and to the handler that does the work. Any
+ * failure becomes a Milvus {@link Status} in the RPC's own response type; nothing a client sends
+ * can escape as an exception to the transport.
+ */
+final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(MilvusServiceImpl.class);
+    static final String VERSION = "v2.6.6";
+
+    private final TaskScheduler scheduler;
+    private final RootCoordClient rootCoord;
+    private final DdlHandler ddl;
+    private final DmlHandler dml;
+    private final SearchHandler search;
+    private final QueryHandler query;
+    private final IndexHandler indexes;
+    private final LoadFlushHandler loads;
+    private final Supplier<List<ComponentInfo>> componentStates;
+    private final AtomicLong connections = new AtomicLong();
+
+    MilvusServiceImpl(TaskScheduler scheduler, RootCoordClient rootCoord, DdlHandler ddl, DmlHandler dml,
+                      SearchHandler search, QueryHandler query, IndexHandler indexes, LoadFlushHandler loads,
+                      Supplier<List<ComponentInfo>> componentStates) {
+        this.scheduler = scheduler;
+        this.rootCoord = rootCoord;
+        this.ddl = ddl;
+        this.dml = dml;
+        this.search = search;
+        this.query = query;
+        this.indexes = indexes;
+        this.loads = loads;
+        this.componentStates = componentStates;
+    }
+
+    private static final Status OK = Status.newBuilder().setCode(0).setErrorCode(ErrorCode.Success).build();
+
+    // ------------------------------------------------------------------ plumbing
+
+    private static <T> void reply(StreamObserver<T> out, Supplier<T> body, Function<Status, T> onError) {
+        T response;
+        try {
+            response = body.get();
+        } catch (MilvusException e) {
+            response = onError.apply(e.toStatus());
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            LOG.error("request failed unexpectedly", e);
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            response = onError.apply(new MilvusException(MilvusError.SERVICE_INTERNAL, msg).toStatus());
+        }
+        out.onNext(response);
+        out.onCompleted();
+    }
+
+    private static void replyStatus(StreamObserver<Status> out, Runnable body) {
+        reply(out, () -> {
+            body.run();
+            return OK;
+        }, s -> s);
+    }
+
+    private static String db(String requested) {
+        return RequestContext.database(requested);
+    }
+
+    // ------------------------------------------------------------------ connection and health
+
+    @Override
+    public void connect(ConnectRequest req, StreamObserver<ConnectResponse> out) {
+        reply(out, () -> ConnectResponse.newBuilder().setStatus(OK).setIdentifier(connections.incrementAndGet())
+                .setServerInfo(ServerInfo.newBuilder().setBuildTags(VERSION).setDeployMode("STANDALONE")
+                        .putReserved("server", "elanus")).build(),
+                s -> ConnectResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getVersion(GetVersionRequest req, StreamObserver<GetVersionResponse> out) {
+        reply(out, () -> GetVersionResponse.newBuilder().setStatus(OK).setVersion(VERSION).build(),
+                s -> GetVersionResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void checkHealth(CheckHealthRequest req, StreamObserver<CheckHealthResponse> out) {
+        reply(out, () -> {
+            List<ComponentInfo> states = componentStates.get();
+            List<String> reasons = states.stream().filter(c -> c.getStateCode() != StateCode.Healthy)
+                    .map(c -> c.getRole() + " is " + c.getStateCode()).toList();
+            return CheckHealthResponse.newBuilder().setStatus(OK).setIsHealthy(reasons.isEmpty()).addAllReasons(reasons).build();
+        }, s -> CheckHealthResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getComponentStates(GetComponentStatesRequest req, StreamObserver<ComponentStates> out) {
+        reply(out, () -> {
+            List<ComponentInfo> states = componentStates.get();
+            StateCode overall = states.stream().allMatch(c -> c.getStateCode() == StateCode.Healthy) ? StateCode.Healthy : StateCode.Abnormal;
+            return ComponentStates.newBuilder().setStatus(OK).setState(ComponentInfo.newBuilder().setRole("standalone")
+                    .setStateCode(overall)).addAllSubcomponentStates(states).build();
+        }, s -> ComponentStates.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void allocTimestamp(AllocTimestampRequest req, StreamObserver<AllocTimestampResponse> out) {
+        reply(out, () -> AllocTimestampResponse.newBuilder().setStatus(OK).setTimestamp(rootCoord.allocTimestamp()).build(),
+                s -> AllocTimestampResponse.newBuilder().setStatus(s).build());
+    }
+
+    // ------------------------------------------------------------------ databases
+
+    @Override
+    public void createDatabase(CreateDatabaseRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            ddl.createDatabase(req.getDbName(), req.getPropertiesList());
+            return null;
+        }));
+    }
+
+    @Override
+    public void dropDatabase(DropDatabaseRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            ddl.dropDatabase(req.getDbName());
+            return null;
+        }));
+    }
+
+    @Override
+    public void listDatabases(ListDatabasesRequest req, StreamObserver<ListDatabasesResponse> out) {
+        reply(out, () -> ddl.listDatabases().toBuilder().setStatus(OK).build(),
+                s -> ListDatabasesResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void describeDatabase(DescribeDatabaseRequest req, StreamObserver<DescribeDatabaseResponse> out) {
+        reply(out, () -> ddl.describeDatabase(db(req.getDbName())).toBuilder().setStatus(OK).build(),
+                s -> DescribeDatabaseResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void alterDatabase(AlterDatabaseRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            rootCoord.alterDatabase(db(req.getDbName()), req.getPropertiesList(), req.getDeleteKeysList());
+            return null;
+        }));
+    }
+
+    // ------------------------------------------------------------------ collections
+
+    @Override
+    public void createCollection(CreateCollectionRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            ddl.createCollection(db(req.getDbName()), req);
+            return null;
+        }));
+    }
+
+    @Override
+    public void dropCollection(DropCollectionRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            rootCoord.dropCollection(db(req.getDbName()), req.getCollectionName());
+            return null;
+        }));
+    }
+
+    @Override
+    public void hasCollection(HasCollectionRequest req, StreamObserver<BoolResponse> out) {
+        reply(out, () -> {
+            rootCoord.describeDatabase(db(req.getDbName()));
+            boolean has = rootCoord.findCollection(db(req.getDbName()), req.getCollectionName()).isPresent();
+            return BoolResponse.newBuilder().setStatus(OK).setValue(has).build();
+        }, s -> BoolResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void describeCollection(DescribeCollectionRequest req, StreamObserver<DescribeCollectionResponse> out) {
+        reply(out, () -> ddl.describeCollection(db(req.getDbName()), req.getCollectionName(), req.getCollectionID())
+                        .toBuilder().setStatus(OK).build(),
+                s -> DescribeCollectionResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void showCollections(ShowCollectionsRequest req, StreamObserver<ShowCollectionsResponse> out) {
+        reply(out, () -> ddl.showCollections(db(req.getDbName()), req.getCollectionNamesList(), req.getType())
+                        .toBuilder().setStatus(OK).build(),
+                s -> ShowCollectionsResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getCollectionStatistics(GetCollectionStatisticsRequest req, StreamObserver<GetCollectionStatisticsResponse> out) {
+        reply(out, () -> ddl.collectionStatistics(db(req.getDbName()), req.getCollectionName()).toBuilder().setStatus(OK).build(),
+                s -> GetCollectionStatisticsResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void renameCollection(RenameCollectionRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            Names.validate("collection", req.getNewName(), 255);
+            rootCoord.renameCollection(db(req.getDbName()), req.getOldName(), req.getNewDBName(), req.getNewName());
+            return null;
+        }));
+    }
+
+    @Override
+    public void alterCollection(AlterCollectionRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            rootCoord.alterCollection(db(req.getDbName()), req.getCollectionName(), req.getPropertiesList(), req.getDeleteKeysList());
+            return null;
+        }));
+    }
+
+    // ------------------------------------------------------------------ partitions
+
+    @Override
+    public void createPartition(CreatePartitionRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            ddl.createPartition(db(req.getDbName()), req.getCollectionName(), req.getPartitionName());
+            return null;
+        }));
+    }
+
+    @Override
+    public void dropPartition(DropPartitionRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            ddl.dropPartition(db(req.getDbName()), req.getCollectionName(), req.getPartitionName());
+            return null;
+        }));
+    }
+
+    @Override
+    public void hasPartition(HasPartitionRequest req, StreamObserver<BoolResponse> out) {
+        reply(out, () -> BoolResponse.newBuilder().setStatus(OK)
+                        .setValue(ddl.hasPartition(db(req.getDbName()), req.getCollectionName(), req.getPartitionName())).build(),
+                s -> BoolResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void showPartitions(ShowPartitionsRequest req, StreamObserver<ShowPartitionsResponse> out) {
+        reply(out, () -> ddl.showPartitions(db(req.getDbName()), req.getCollectionName(), req.getPartitionNamesList())
+                        .toBuilder().setStatus(OK).build(),
+                s -> ShowPartitionsResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getPartitionStatistics(GetPartitionStatisticsRequest req, StreamObserver<GetPartitionStatisticsResponse> out) {
+        reply(out, () -> ddl.partitionStatistics(db(req.getDbName()), req.getCollectionName(), req.getPartitionName())
+                        .toBuilder().setStatus(OK).build(),
+                s -> GetPartitionStatisticsResponse.newBuilder().setStatus(s).build());
+    }
+
+    // ------------------------------------------------------------------ aliases
+
+    @Override
+    public void createAlias(CreateAliasRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            ddl.createAlias(db(req.getDbName()), req.getAlias(), req.getCollectionName());
+            return null;
+        }));
+    }
+
+    @Override
+    public void dropAlias(DropAliasRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            rootCoord.dropAlias(db(req.getDbName()), req.getAlias());
+            return null;
+        }));
+    }
+
+    @Override
+    public void alterAlias(AlterAliasRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            ddl.alterAlias(db(req.getDbName()), req.getAlias(), req.getCollectionName());
+            return null;
+        }));
+    }
+
+    @Override
+    public void describeAlias(DescribeAliasRequest req, StreamObserver<DescribeAliasResponse> out) {
+        reply(out, () -> DescribeAliasResponse.newBuilder().setStatus(OK).setDbName(db(req.getDbName())).setAlias(req.getAlias())
+                        .setCollection(rootCoord.describeAlias(db(req.getDbName()), req.getAlias())).build(),
+                s -> DescribeAliasResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void listAliases(ListAliasesRequest req, StreamObserver<ListAliasesResponse> out) {
+        reply(out, () -> ListAliasesResponse.newBuilder().setStatus(OK).setDbName(db(req.getDbName()))
+                        .setCollectionName(req.getCollectionName())
+                        .addAllAliases(rootCoord.listAliases(db(req.getDbName()), req.getCollectionName())).build(),
+                s -> ListAliasesResponse.newBuilder().setStatus(s).build());
+    }
+
+    // ------------------------------------------------------------------ indexes
+
+    @Override
+    public void createIndex(CreateIndexRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            indexes.createIndex(db(req.getDbName()), req);
+            return null;
+        }));
+    }
+
+    @Override
+    public void describeIndex(DescribeIndexRequest req, StreamObserver<DescribeIndexResponse> out) {
+        reply(out, () -> indexes.describeIndex(db(req.getDbName()), req.getCollectionName(), req.getFieldName(), req.getIndexName())
+                        .toBuilder().setStatus(OK).build(),
+                s -> DescribeIndexResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getIndexState(GetIndexStateRequest req, StreamObserver<GetIndexStateResponse> out) {
+        reply(out, () -> {
+            DescribeIndexResponse d = indexes.describeIndex(db(req.getDbName()), req.getCollectionName(), req.getFieldName(), req.getIndexName());
+            return GetIndexStateResponse.newBuilder().setStatus(OK).setState(d.getIndexDescriptions(0).getState()).build();
+        }, s -> GetIndexStateResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getIndexBuildProgress(GetIndexBuildProgressRequest req, StreamObserver<GetIndexBuildProgressResponse> out) {
+        reply(out, () -> {
+            IndexDescription d = indexes.describeIndex(db(req.getDbName()), req.getCollectionName(), req.getFieldName(), req.getIndexName())
+                    .getIndexDescriptions(0);
+            return GetIndexBuildProgressResponse.newBuilder().setStatus(OK).setIndexedRows(d.getIndexedRows()).setTotalRows(d.getTotalRows()).build();
+        }, s -> GetIndexBuildProgressResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void dropIndex(DropIndexRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            indexes.dropIndex(db(req.getDbName()), req.getCollectionName(), req.getFieldName(), req.getIndexName());
+            return null;
+        }));
+    }
+
+    // ------------------------------------------------------------------ load
+
+    @Override
+    public void loadCollection(LoadCollectionRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            loads.load(db(req.getDbName()), req.getCollectionName(), List.of(), req.getReplicaNumber());
+            return null;
+        }));
+    }
+
+    @Override
+    public void loadPartitions(LoadPartitionsRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            loads.load(db(req.getDbName()), req.getCollectionName(), req.getPartitionNamesList(), req.getReplicaNumber());
+            return null;
+        }));
+    }
+
+    @Override
+    public void releaseCollection(ReleaseCollectionRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            loads.releaseCollection(db(req.getDbName()), req.getCollectionName());
+            return null;
+        }));
+    }
+
+    @Override
+    public void releasePartitions(ReleasePartitionsRequest req, StreamObserver<Status> out) {
+        replyStatus(out, () -> scheduler.ddl(() -> {
+            loads.releasePartitions(db(req.getDbName()), req.getCollectionName(), req.getPartitionNamesList());
+            return null;
+        }));
+    }
+
+    @Override
+    public void getLoadState(GetLoadStateRequest req, StreamObserver<GetLoadStateResponse> out) {
+        reply(out, () -> GetLoadStateResponse.newBuilder().setStatus(OK)
+                        .setState(loads.loadState(db(req.getDbName()), req.getCollectionName(), req.getPartitionNamesList())).build(),
+                s -> GetLoadStateResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getLoadingProgress(GetLoadingProgressRequest req, StreamObserver<GetLoadingProgressResponse> out) {
+        reply(out, () -> {
+            int p = loads.loadingProgress(db(req.getDbName()), req.getCollectionName(), req.getPartitionNamesList());
+            return GetLoadingProgressResponse.newBuilder().setStatus(OK).setProgress(p).setRefreshProgress(p).build();
+        }, s -> GetLoadingProgressResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getReplicas(GetReplicasRequest req, StreamObserver<GetReplicasResponse> out) {
+        reply(out, () -> GetReplicasResponse.newBuilder().setStatus(OK).build(),
+                s -> GetReplicasResponse.newBuilder().setStatus(s).build());
+    }
+
+    // ------------------------------------------------------------------ DML
+
+    @Override
+    public void insert(InsertRequest req, StreamObserver<MutationResult> out) {
+        reply(out, () -> scheduler.dml(ts -> dml.insert(db(req.getDbName()), req, ts)).toBuilder().setStatus(OK).build(),
+                s -> MutationResult.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void upsert(UpsertRequest req, StreamObserver<MutationResult> out) {
+        reply(out, () -> scheduler.dml(ts -> dml.upsert(db(req.getDbName()), req, ts)).toBuilder().setStatus(OK).build(),
+                s -> MutationResult.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void delete(DeleteRequest req, StreamObserver<MutationResult> out) {
+        reply(out, () -> scheduler.dml(ts -> dml.delete(db(req.getDbName()), req, ts)).toBuilder().setStatus(OK).build(),
+                s -> MutationResult.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void flush(FlushRequest req, StreamObserver<FlushResponse> out) {
+        reply(out, () -> scheduler.ddl(() -> loads.flush(db(req.getDbName()), req.getCollectionNamesList())).toBuilder().setStatus(OK).build(),
+                s -> FlushResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getFlushState(GetFlushStateRequest req, StreamObserver<GetFlushStateResponse> out) {
+        reply(out, () -> GetFlushStateResponse.newBuilder().setStatus(OK).setFlushed(loads.flushState(db(req.getDbName()),
+                        req.getCollectionName(), req.getSegmentIDsList(), req.getFlushTs())).build(),
+                s -> GetFlushStateResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void flushAll(FlushAllRequest req, StreamObserver<FlushAllResponse> out) {
+        reply(out, () -> {
+            loads.flushAll();
+            return FlushAllResponse.newBuilder().setStatus(OK).setFlushAllTs(rootCoord.allocTimestamp()).build();
+        }, s -> FlushAllResponse.newBuilder().setStatus(s).build());
+    }
+
+    /** FlushAll returns only once everything is persisted, so its state is always flushed. */
+    @Override
+    public void getFlushAllState(GetFlushAllStateRequest req, StreamObserver<GetFlushAllStateResponse> out) {
+        reply(out, () -> GetFlushAllStateResponse.newBuilder().setStatus(OK).setFlushed(true).build(),
+                s -> GetFlushAllStateResponse.newBuilder().setStatus(s).build());
+    }
+
+    // ------------------------------------------------------------------ DQL
+
+    @Override
+    public void search(SearchRequest req, StreamObserver<SearchResults> out) {
+        reply(out, () -> scheduler.dql(() -> search.search(db(req.getDbName()), req)).toBuilder().setStatus(OK).build(),
+                s -> SearchResults.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void query(QueryRequest req, StreamObserver<QueryResults> out) {
+        reply(out, () -> scheduler.dql(() -> query.query(db(req.getDbName()), req)).toBuilder().setStatus(OK).build(),
+                s -> QueryResults.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getPersistentSegmentInfo(GetPersistentSegmentInfoRequest req, StreamObserver<GetPersistentSegmentInfoResponse> out) {
+        reply(out, () -> GetPersistentSegmentInfoResponse.newBuilder().setStatus(OK)
+                        .addAllInfos(loads.persistentSegments(db(req.getDbName()), req.getCollectionName())).build(),
+                s -> GetPersistentSegmentInfoResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getQuerySegmentInfo(GetQuerySegmentInfoRequest req, StreamObserver<GetQuerySegmentInfoResponse> out) {
+        reply(out, () -> GetQuerySegmentInfoResponse.newBuilder().setStatus(OK)
+                        .addAllInfos(loads.querySegments(db(req.getDbName()), req.getCollectionName())).build(),
+                s -> GetQuerySegmentInfoResponse.newBuilder().setStatus(s).build());
+    }
+}

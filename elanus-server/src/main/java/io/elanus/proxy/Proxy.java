@@ -1,0 +1,126 @@
+package io.elanus.proxy;
+
+import io.elanus.common.Component;
+import io.elanus.common.Config;
+import io.elanus.common.Params;
+import io.elanus.datacoord.DataCoordClient;
+import io.elanus.proto.CollectionInfo;
+import io.elanus.proto.DatabaseInfo;
+import io.elanus.querycoord.QueryCoordClient;
+import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.storage.wal.Wal;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.milvus.grpc.ComponentInfo;
+import io.milvus.grpc.StateCode;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The proxy: serves the Milvus gRPC API, schedules tasks, writes DML to the WAL and sends the
+ * time ticks. Talks to the other roles only through their client interfaces.
+ */
+public final class Proxy implements Component {
+    private final long nodeId;
+    private final Config config;
+    private final RootCoordClient rootCoord;
+    private final DataCoordClient dataCoord;
+    private final QueryCoordClient queryCoord;
+    private final Wal wal;
+    private final Supplier<List<ComponentInfo>> componentStates;
+    private volatile StateCode state = StateCode.Abnormal;
+    private TaskScheduler scheduler;
+    private TimeTickSender timeTicks;
+    private Server server;
+
+    public Proxy(long nodeId, Config config, RootCoordClient rootCoord, DataCoordClient dataCoord,
+                 QueryCoordClient queryCoord, Wal wal, Supplier<List<ComponentInfo>> componentStates) {
+        this.nodeId = nodeId;
+        this.config = config;
+        this.rootCoord = rootCoord;
+        this.dataCoord = dataCoord;
+        this.queryCoord = queryCoord;
+        this.wal = wal;
+        this.componentStates = componentStates;
+    }
+
+    @Override
+    public String roleName() {
+        return "proxy";
+    }
+
+    @Override
+    public void init() {
+        state = StateCode.Initializing;
+        scheduler = new TaskScheduler(rootCoord, config.getInt(Params.PROXY_MAX_TASK_NUM));
+        DdlHandler ddl = new DdlHandler(rootCoord, dataCoord, queryCoord, config);
+        QueryHandler query = new QueryHandler(rootCoord, queryCoord, config);
+        DmlHandler dml = new DmlHandler(rootCoord, dataCoord, wal, query, config.get(Params.DEFAULT_PARTITION_NAME), nodeId);
+        SearchHandler search = new SearchHandler(rootCoord, dataCoord, queryCoord, config);
+        IndexHandler indexes = new IndexHandler(rootCoord, dataCoord, queryCoord);
+        LoadFlushHandler loads = new LoadFlushHandler(rootCoord, dataCoord, queryCoord, indexes);
+        MilvusServiceImpl service = new MilvusServiceImpl(scheduler, rootCoord, ddl, dml, search, query, indexes, loads, componentStates);
+        server = NettyServerBuilder.forAddress(new InetSocketAddress(config.getInt(Params.PROXY_PORT)))
+                .maxInboundMessageSize(config.getInt(Params.GRPC_SERVER_MAX_RECV_SIZE))
+                .addService(ServerInterceptors.intercept(service, new RequestContext()))
+                .build();
+        timeTicks = new TimeTickSender(wal, scheduler, this::dmlChannelsInUse, nodeId);
+    }
+
+    private Set<String> dmlChannelsInUse() {
+        Set<String> out = new HashSet<>();
+        for (DatabaseInfo db : rootCoord.listDatabases()) {
+            for (CollectionInfo c : rootCoord.listCollections(db.getName())) {
+                out.addAll(c.getPchannelsList());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void start() throws IOException {
+        timeTicks.start(config.getLong(Params.PROXY_TIME_TICK_INTERVAL));
+        server.start();
+        state = StateCode.Healthy;
+    }
+
+    @Override
+    public void register() {
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void stop() {
+        state = StateCode.Abnormal;
+        if (server != null) {
+            server.shutdown();
+            try {
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            server.shutdownNow();
+        }
+        if (timeTicks != null) {
+            timeTicks.close();
+        }
+        if (scheduler != null) {
+            scheduler.close();
+        }
+    }
+
+    @Override
+    public StateCode state() {
+        return state;
+    }
+}

@@ -1,0 +1,71 @@
+package io.elanus.standalone;
+
+import io.elanus.common.Config;
+import io.elanus.common.Params;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code elanus} command line. */
+@Command(name = "elanus", mixinStandardHelpOptions = true, version = "Elanus 0.1.0 (Milvus 2.6 API)",
+        description = "A Milvus-compatible vector database in Java.",
+        subcommands = {ElanusMain.StandaloneCommand.class, CommandLine.HelpCommand.class})
+public final class ElanusMain implements Runnable {
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ElanusMain()).execute(args));
+    }
+
+    @Command(name = "standalone", mixinStandardHelpOptions = true,
+            description = {"Runs every role in one process on the embedded backends and serves the Milvus gRPC API.",
+                    "Configuration keys follow milvus.yaml (e.g. proxy.port, common.gracefulTime, dataCoord.segment.maxSize);",
+                    "environment variables override them the Milvus way (PROXY_PORT, COMMON_GRACEFULTIME, ...)."})
+    static final class StandaloneCommand implements Callable<Integer> {
+        @Option(names = "--config", description = "milvus.yaml-style configuration file")
+        Path config;
+
+        @Option(names = "--data-dir", description = "data directory (default: localStorage.path, ./data)")
+        Path dataDir;
+
+        @Option(names = "--port", description = "gRPC port (default: proxy.port, 19530)")
+        Integer port;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> overrides = new HashMap<>();
+            if (port != null) {
+                overrides.put(Params.PROXY_PORT.key(), port.toString());
+            }
+            Config cfg;
+            try {
+                cfg = Config.load(config, System.getenv(), overrides);
+            } catch (IllegalArgumentException e) {
+                System.err.println("elanus: " + e.getMessage());
+                return 2;
+            }
+            Path dir = dataDir != null ? dataDir : Path.of(cfg.get(Params.LOCAL_STORAGE_PATH));
+            Standalone server = new Standalone(cfg, dir.toAbsolutePath());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "elanus-shutdown"));
+            System.out.println("Elanus standalone ready: Milvus gRPC API on 0.0.0.0:" + server.port()
+                    + ", data in " + dir.toAbsolutePath());
+            System.out.flush();
+            stopped.await();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.elanus.standalone;
+
+import io.elanus.common.Component;
+import io.elanus.common.Config;
+import io.elanus.datacoord.DataCoord;
+import io.elanus.datanode.DataNode;
+import io.elanus.proxy.Proxy;
+import io.elanus.querycoord.QueryCoord;
+import io.elanus.querynode.QueryNode;
+import io.elanus.rootcoord.RootCoord;
+import io.elanus.storage.kv.EmbeddedMetaKv;
+import io.elanus.storage.kv.MetaKv;
+import io.elanus.storage.object.LocalObjectStore;
+import io.elanus.storage.object.ObjectStore;
+import io.elanus.storage.wal.EmbeddedWal;
+import io.elanus.storage.wal.Wal;
+import io.milvus.grpc.ComponentInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every role in one JVM on the embedded backends (meta KV, WAL and object store under the data
+ * directory), wired through their in-process client interfaces. Start order follows Milvus's
+ * standalone: rootcoord, datacoord, datanode, querycoord, querynode, proxy (init, start, register
+ * for each); stop runs in reverse.
+ */
+public final class Standalone implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
+    private static final long DATANODE_ID = 1;
+    private static final long QUERYNODE_ID = 2;
+    private static final long PROXY_ID = 3;
+
+    private final MetaKv kv;
+    private final Wal wal;
+    private final ObjectStore objects;
+    private final List<Component> started = new ArrayList<>();
+    private final Proxy proxy;
+
+    public Standalone(Config config, Path dataDir) throws Exception {
+        kv = EmbeddedMetaKv.open(dataDir.resolve("meta"));
+        wal = EmbeddedWal.open(dataDir.resolve("wal"));
+        objects = new LocalObjectStore(dataDir.resolve("objects"));
+
+        RootCoord rootCoord = new RootCoord(kv, config);
+        DataCoord dataCoord = new DataCoord(kv, wal, objects, config, rootCoord);
+        DataNode dataNode = new DataNode(DATANODE_ID, kv, wal, objects, dataCoord, rootCoord);
+        QueryCoord queryCoord = new QueryCoord(kv, rootCoord, dataCoord);
+        QueryNode queryNode = new QueryNode(QUERYNODE_ID, wal, objects);
+        rootCoord.addCollectionListener(dataCoord);
+        rootCoord.addCollectionListener(queryCoord);
+        dataCoord.registerDataNode(dataNode);
+        dataCoord.addSegmentListener(queryCoord);
+        queryCoord.registerQueryNode(queryNode);
+        proxy = new Proxy(PROXY_ID, config, rootCoord, dataCoord, queryCoord, wal, this::componentStates);
+
+        for (Component c : List.of(rootCoord, dataCoord, dataNode, queryCoord, queryNode, proxy)) {
+            c.init();
+            c.start();
+            c.register();
+            started.add(c);
+            LOG.info("{} is {}", c.roleName(), c.state());
+        }
+    }
+
+    public int port() {
+        return proxy.port();
+    }
+
+    private List<ComponentInfo> componentStates() {
+        List<ComponentInfo> out = new ArrayList<>();
+        for (Component c : started) {
+            out.add(ComponentInfo.newBuilder().setRole(c.roleName()).setStateCode(c.state()).build());
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).stop();
+            } catch (RuntimeException e) {
+                LOG.warn("stopping {} failed", started.get(i).roleName(), e);
+            }
+        }
+        objects.close();
+        wal.close();
+        kv.close();
+    }
+}
