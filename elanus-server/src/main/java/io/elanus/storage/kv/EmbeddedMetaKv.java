@@ -50,7 +50,7 @@ public final class EmbeddedMetaKv implements MetaKv {
      * @param leaseCheckInterval how often expired leases are looked for
      */
     public record Settings(long snapshotLogBytes, int historyEvents, Duration leaseCheckInterval) {
-        public static final Settings DEFAULT = new Settings(64L << 20, 100_000, Duration.ofMillis(100));
+        public static final Settings DEFAULT = new Settings(64L << 20, 10_000, Duration.ofMillis(100));
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMetaKv.class);
