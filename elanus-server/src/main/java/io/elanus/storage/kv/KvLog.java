@@ -213,7 +213,8 @@ final class KvLog {
      */
     void writeSnapshot(long revision, Collection<KvEntry> entries) throws IOException {
         Path temp = dir.resolve(snapshotName(revision) + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
             Frames.write(out, KvCodec.encodeSnapshotHeader(revision, entries.size()));
             for (KvEntry entry : entries) {
