@@ -29,6 +29,8 @@ public final class GroupSync {
     private volatile long durable;
     private boolean syncing;
     private boolean closed;
+    /** A failed fsync may have lost written data (the kernel can drop dirty pages): fail-stop. */
+    private IOException failure;
 
     public GroupSync(Forcer forcer, long initialSequence) {
         this.forcer = forcer;
@@ -51,6 +53,9 @@ public final class GroupSync {
         lock.lock();
         try {
             while (durable < sequence) {
+                if (failure != null) {
+                    throw new UncheckedIOException("an fsync of this log failed; reopen it to recover", failure);
+                }
                 if (closed) {
                     throw new IllegalStateException("log closed before record " + sequence + " became durable");
                 }
@@ -65,20 +70,22 @@ public final class GroupSync {
         }
     }
 
+    /** Called and returns with the lock held; releases it around the fsync. */
     private void syncAsLeader() {
         syncing = true;
         long target = written;
         lock.unlock();
-        boolean ok = false;
+        IOException error = null;
         try {
             forcer.force();
-            ok = true;
         } catch (IOException e) {
-            throw new UncheckedIOException("fsync failed", e);
+            error = e;
         } finally {
             lock.lock();
             syncing = false;
-            if (ok && target > durable) {
+            if (error != null) {
+                failure = error;
+            } else if (target > durable) {
                 durable = target;
             }
             advanced.signalAll();

@@ -50,7 +50,7 @@ public final class EmbeddedMetaKv implements MetaKv {
      * @param leaseCheckInterval how often expired leases are looked for
      */
     public record Settings(long snapshotLogBytes, int historyEvents, Duration leaseCheckInterval) {
-        public static final Settings DEFAULT = new Settings(64L << 20, 100_000, Duration.ofMillis(100));
+        public static final Settings DEFAULT = new Settings(64L << 20, 10_000, Duration.ofMillis(100));
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMetaKv.class);
@@ -82,6 +82,7 @@ public final class EmbeddedMetaKv implements MetaKv {
             kv.recover(dir);
         } catch (IOException | RuntimeException e) {
             kv.maintenance.shutdownNow();
+            kv.closeLogQuietly();
             throw e instanceof IOException io ? new UncheckedIOException("cannot open meta store in " + dir, io)
                     : (RuntimeException) e;
         }
@@ -401,6 +402,16 @@ public final class EmbeddedMetaKv implements MetaKv {
     }
 
     // ---- lifecycle
+
+    private void closeLogQuietly() {
+        if (log != null) {
+            try {
+                log.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("closing the meta store log after a failed open failed", e);
+            }
+        }
+    }
 
     private void ensureOpen() {
         if (closed) {

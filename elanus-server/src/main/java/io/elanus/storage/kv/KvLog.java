@@ -42,6 +42,8 @@ final class KvLog {
     private final GroupSync sync;
     private volatile FileChannel active;
     private long bytesSinceSnapshot;
+    /** After a failed write the log may end in a partial frame: no further appends until reopened. */
+    private IOException writeFailure;
 
     private KvLog(Path dir, FileChannel active, long lastRevision, long bytesSinceSnapshot) {
         this.dir = dir;
@@ -162,7 +164,15 @@ final class KvLog {
 
     /** Writes a mutation without syncing; the caller holds the store's write lock. */
     void append(long revision, byte[] payload) throws IOException {
-        bytesSinceSnapshot += Frames.append(active, payload);
+        if (writeFailure != null) {
+            throw new IOException("the meta store log failed earlier; reopen the store to recover", writeFailure);
+        }
+        try {
+            bytesSinceSnapshot += Frames.append(active, payload);
+        } catch (IOException e) {
+            writeFailure = e;
+            throw e;
+        }
         sync.written(revision);
     }
 
@@ -203,7 +213,8 @@ final class KvLog {
      */
     void writeSnapshot(long revision, Collection<KvEntry> entries) throws IOException {
         Path temp = dir.resolve(snapshotName(revision) + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
             Frames.write(out, KvCodec.encodeSnapshotHeader(revision, entries.size()));
             for (KvEntry entry : entries) {

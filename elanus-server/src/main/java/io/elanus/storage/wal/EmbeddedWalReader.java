@@ -25,12 +25,10 @@ final class EmbeddedWalReader implements WalReader {
         while (channel.durableEnd() <= nextOffset) {
             wal.ensureOpen();
             long remaining = deadline - System.nanoTime();
-            if (remaining <= 0 || !channel.awaitDurable(nextOffset + 1, remaining)) {
-                if (channel.durableEnd() <= nextOffset) {
-                    wal.ensureOpen();
-                    return null;
-                }
+            if (remaining <= 0) {
+                return null;
             }
+            channel.awaitDurable(nextOffset + 1, remaining);
         }
         byte[] payload = channel.read(nextOffset);
         WalRecord record = new WalRecord(new WalPosition(channel.name(), nextOffset), payload);

@@ -34,6 +34,8 @@ final class WalChannel {
     private volatile WalSegment active;
     private volatile long nextOffset;
     private boolean closed;
+    /** After a failed write the file may end in a partial frame: no further appends until reopened. */
+    private IOException writeFailure;
 
     private WalChannel(String name, Path dir, long segmentBytes, ConcurrentSkipListMap<Long, WalSegment> segments) {
         this.name = name;
@@ -114,6 +116,9 @@ final class WalChannel {
             if (closed) {
                 throw new IllegalStateException("WAL is closed");
             }
+            if (writeFailure != null) {
+                throw new UncheckedIOException("WAL channel " + name + " failed earlier; reopen the WAL to recover", writeFailure);
+            }
             if (active.size() > 0 && active.size() + payload.length > segmentBytes) {
                 roll();
             }
@@ -122,6 +127,7 @@ final class WalChannel {
             nextOffset = offset + 1;
             sync.written(offset + 1);
         } catch (IOException e) {
+            writeFailure = e;
             throw new UncheckedIOException("WAL append to " + name + " failed", e);
         } finally {
             appendLock.unlock();
