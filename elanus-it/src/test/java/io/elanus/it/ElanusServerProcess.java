@@ -1,6 +1,7 @@
 package io.elanus.it;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -154,15 +155,15 @@ public final class ElanusServerProcess implements AutoCloseable {
     private List<String> command() {
         String classes = requiredPath("elanus.server.classes");
         String lib = requiredPath("elanus.server.lib");
-        String java = System.getProperty("elanus.java", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        String javaExecutable = System.getProperty("elanus.java", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>();
-        command.add(java);
+        command.add(javaExecutable);
         command.add("--add-modules");
         command.add("jdk.incubator.vector");
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Xmx2g");
         command.add("-cp");
-        command.add(classes + java.io.File.pathSeparator + lib + java.io.File.separator + "*");
+        command.add(classes + File.pathSeparator + lib + File.separator + "*");
         command.add("io.elanus.standalone.ElanusMain");
         command.add("standalone");
         command.add("--data-dir");
