@@ -55,7 +55,12 @@ public final class ElanusServerProcess implements AutoCloseable {
             Files.createDirectories(targetDir);
             Path dataDir = Files.createTempDirectory(targetDir, "elanus-data-");
             ElanusServerProcess server = new ElanusServerProcess(dataDir, freePort());
-            server.launch();
+            try {
+                server.launch();
+            } catch (RuntimeException e) {
+                deleteRecursively(dataDir);
+                throw e;
+            }
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

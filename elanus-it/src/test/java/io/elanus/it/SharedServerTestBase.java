@@ -45,6 +45,9 @@ public abstract class SharedServerTestBase {
     }
 
     protected static void dropIfExists(String collection) {
+        if (client == null || collection == null) {
+            return;
+        }
         if (client.hasCollection(HasCollectionReq.builder().collectionName(collection).build())) {
             client.dropCollection(DropCollectionReq.builder().collectionName(collection).build());
         }
