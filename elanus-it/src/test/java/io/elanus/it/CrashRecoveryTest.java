@@ -39,6 +39,8 @@ class CrashRecoveryTest {
     /** Ids of writer w are w * ID_SPACE + batch * BATCH + j, so writers never collide. */
     private static final long ID_SPACE = 100_000_000L;
     private static final int QUERY_WINDOW = 5_000;
+    /** Bounds the verification work if the server ingests very fast; a writer at the cap idles until the kill. */
+    private static final int MAX_BATCHES_PER_ROUND = 1_000;
     private static final String COLLECTION = "crash_ingest";
 
     /** What each writer sent and what the server acknowledged, by batch number. */
@@ -143,7 +145,7 @@ class CrashRecoveryTest {
 
     private static void writeBatches(MilvusClientV2 client, Ledger ledger, int writer, AtomicBoolean stop) {
         try {
-            while (!stop.get()) {
+            for (int sent = 0; !stop.get() && sent < MAX_BATCHES_PER_ROUND; sent++) {
                 int batch = ledger.issue(writer);
                 try {
                     client.insert(InsertReq.builder().collectionName(COLLECTION).data(rows(writer, batch)).build());
