@@ -113,8 +113,11 @@ final class DdlHandler {
         CollectionInfo c = id > 0 && name.isEmpty()
                 ? rootCoord.collectionById(id).orElseThrow(() -> MilvusException.withKey(MilvusError.COLLECTION_NOT_FOUND, "collection", id))
                 : rootCoord.describeCollection(db, name);
+        // Milvus hides the dynamic field "$meta" from DescribeCollection; clients see enable_dynamic_field.
+        CollectionSchema.Builder visible = c.getSchema().toBuilder().clearFields();
+        c.getSchema().getFieldsList().stream().filter(f -> !f.getIsDynamic()).forEach(visible::addFields);
         return DescribeCollectionResponse.newBuilder()
-                .setSchema(c.getSchema()).setCollectionID(c.getId())
+                .setSchema(visible).setCollectionID(c.getId())
                 .addAllVirtualChannelNames(c.getVchannelsList()).addAllPhysicalChannelNames(c.getPchannelsList())
                 .setCreatedTimestamp(c.getCreatedTs()).setCreatedUtcTimestamp(Tso.physicalMillis(c.getCreatedTs()))
                 .setShardsNum(c.getShardsNum()).addAllAliases(rootCoord.aliasesOf(c))

@@ -71,9 +71,10 @@ final class TaskScheduler implements AutoCloseable {
         return inFlightDml.isEmpty() ? now : inFlightDml.firstKey() - 1;
     }
 
+    /** Tasks run with the caller's gRPC context, so request headers (the database name) stay visible. */
     private static <T> Future<T> submit(ThreadPoolExecutor queue, Callable<T> task) {
         try {
-            return queue.submit(task);
+            return queue.submit(io.grpc.Context.current().wrap(task));
         } catch (RejectedExecutionException e) {
             throw new MilvusException(MilvusError.SERVICE_UNAVAILABLE, "task queue is full, please retry later");
         }
