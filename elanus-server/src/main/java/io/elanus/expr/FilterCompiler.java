@@ -9,11 +9,13 @@ import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
 
 import java.util.Map;
 
 /** Entry point: Milvus boolean filter expression text to an executable {@link FilterPlan}. */
 public final class FilterCompiler {
+    private static final int MAX_NESTING = 500;
     private FilterCompiler() {
     }
 
@@ -45,9 +47,29 @@ public final class FilterCompiler {
         return MilvusException.invalidParameter("cannot parse expression: " + expr + ", error: " + detail);
     }
 
+    /** Parsing and evaluation recurse per nesting level: refuse absurd depths up front, cheaply. */
+    private static void checkNesting(CommonTokenStream tokens) {
+        int depth = 0;
+        int maxDepth = 0;
+        int negations = 0;
+        for (Token t : tokens.getTokens()) {
+            switch (t.getType()) {
+                case FilterExprLexer.LPAREN, FilterExprLexer.LBRACKET -> maxDepth = Math.max(maxDepth, ++depth);
+                case FilterExprLexer.RPAREN, FilterExprLexer.RBRACKET -> depth--;
+                case FilterExprLexer.NOT -> negations++;
+                default -> {
+                }
+            }
+        }
+        if (maxDepth + negations > MAX_NESTING) {
+            throw new CompileError("expression is nested too deeply (more than " + MAX_NESTING + " levels)");
+        }
+    }
+
     private static FilterExprParser.FilterContext parse(String expr) {
         FilterExprLexer lexer = new FilterExprLexer(CharStreams.fromString(expr));
-        FilterExprParser parser = new FilterExprParser(new CommonTokenStream(lexer));
+        CommonTokenStream tokens = new CommonTokenStream(lexer);
+        FilterExprParser parser = new FilterExprParser(tokens);
         BaseErrorListener thrower = new BaseErrorListener() {
             @Override
             public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line,
@@ -59,6 +81,8 @@ public final class FilterCompiler {
         lexer.addErrorListener(thrower);
         parser.removeErrorListeners();
         parser.addErrorListener(thrower);
+        tokens.fill();
+        checkNesting(tokens);
         return parser.filter();
     }
 }
