@@ -79,7 +79,7 @@ final class DmlHandler {
         int rows = req.getNumRows();
         List<FieldData> fields = InsertValidator.validateUpsert(schema, req.getFieldsDataList(), rows, req.getPartialUpdate());
         if (req.getPartialUpdate()) {
-            fields = queries.mergeWithStored(c, fields, rows);
+            fields = queries.mergeWithStored(c, fields, rows, ts);
         }
         FieldSchema pk = FieldSchemas.primaryKey(schema);
         Column keys = FieldDataCodec.toColumn(pk, fieldById(fields, pk.getFieldID()), rows);

@@ -4,6 +4,7 @@ import io.elanus.common.MilvusException;
 import io.elanus.querynode.Hit;
 import io.elanus.segment.FieldDataBuilder;
 import io.elanus.segment.FieldSchemas;
+import io.elanus.segment.JsonColumn;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.FieldData;
 import io.milvus.grpc.FieldSchema;
@@ -62,16 +63,26 @@ record OutputFields(List<FieldSchema> fields, Set<String> dynamicKeys, boolean a
         return s.matches("[A-Za-z_][A-Za-z0-9_]*");
     }
 
-    /** The names reported in a result's output_fields: schema fields and requested dynamic keys. */
-    List<String> names() {
-        List<String> out = new ArrayList<>();
+    /**
+     * The names reported in a result's output_fields: schema fields and dynamic keys. When all of
+     * {@code $meta} was asked for ({@code *}), every key present in the returned rows is listed,
+     * which is how the SDKs know to expose them as top-level fields.
+     */
+    List<String> names(List<Hit> hits) {
+        Set<String> out = new LinkedHashSet<>();
         for (FieldSchema f : fields) {
             if (!f.getIsDynamic()) {
                 out.add(f.getName());
+            } else if (allDynamic) {
+                for (Hit h : hits) {
+                    if (h.chunk().columns().get(f.getFieldID()) instanceof JsonColumn json) {
+                        json.node(h.row()).fieldNames().forEachRemaining(out::add);
+                    }
+                }
             }
         }
         out.addAll(dynamicKeys);
-        return out;
+        return new ArrayList<>(out);
     }
 
     List<FieldData> build(List<Hit> hits) {

@@ -69,6 +69,9 @@ public final class Proxy implements Component {
         MilvusServiceImpl service = new MilvusServiceImpl(scheduler, rootCoord, ddl, dml, search, query, indexes, loads, componentStates);
         server = NettyServerBuilder.forAddress(new InetSocketAddress(config.getInt(Params.PROXY_PORT)))
                 .maxInboundMessageSize(config.getInt(Params.GRPC_SERVER_MAX_RECV_SIZE))
+                // The Milvus SDKs ping frequently to keep idle channels alive; accept it like Milvus does.
+                .permitKeepAliveTime(1, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
                 .addService(ServerInterceptors.intercept(service, new RequestContext()))
                 .build();
         timeTicks = new TimeTickSender(wal, scheduler, this::dmlChannelsInUse, nodeId);

@@ -85,7 +85,7 @@ final class QueryHandler {
             hits = hits.subList(from, to);
         }
         return QueryResults.newBuilder().setCollectionName(c.getSchema().getName()).addAllFieldsData(out.build(hits))
-                .addAllOutputFields(out.names()).setPrimaryFieldName(FieldSchemas.primaryKey(c.getSchema()).getName()).build();
+                .addAllOutputFields(out.names(hits)).setPrimaryFieldName(FieldSchemas.primaryKey(c.getSchema()).getName()).build();
     }
 
     private static List<Hit> collect(ReadScope scope, QuerySpec spec) {
@@ -96,11 +96,15 @@ final class QueryHandler {
         return hits;
     }
 
-    /** Primary keys of the rows a delete-by-filter removes: all matching rows, read with Strong consistency at {@code ts}. */
+    /**
+     * Primary keys of the rows a delete-by-filter removes: every matching row written before the
+     * delete. The read waits for {@code ts - 1}, not {@code ts}: the time tick cannot pass the
+     * delete's own timestamp while the delete is still in flight.
+     */
     Column matchingKeys(CollectionInfo c, FilterPlan filter, String partitionName, long ts) {
         ReadScope scope = ReadScope.resolve(c, partitionName.isEmpty() ? List.of() : List.of(partitionName), queryCoord,
-                ConsistencyLevel.Strong, false, 0, ts, config);
-        List<Hit> hits = collect(scope, new QuerySpec(filter, scope.partitionIds(), -1, ts));
+                ConsistencyLevel.Strong, false, 0, ts - 1, config);
+        List<Hit> hits = collect(scope, new QuerySpec(filter, scope.partitionIds(), -1, ts - 1));
         FieldSchema pk = FieldSchemas.primaryKey(c.getSchema());
         return DmlHandler.keysColumn(pk, hits.stream().map(Hit::pk).toList());
     }
@@ -109,10 +113,10 @@ final class QueryHandler {
      * Partial upsert: completes each row with the stored values of the fields the request left out.
      * A key that is not stored yet gets nulls for the missing fields (they must be nullable).
      */
-    List<FieldData> mergeWithStored(CollectionInfo c, List<FieldData> given, int rows) {
+    List<FieldData> mergeWithStored(CollectionInfo c, List<FieldData> given, int rows, long ts) {
         FieldSchema pk = FieldSchemas.primaryKey(c.getSchema());
         Column keys = FieldDataCodec.toColumn(pk, DmlHandler.fieldById(given, pk.getFieldID()), rows);
-        long now = rootCoord.allocTimestamp();
+        long now = ts - 1; // as for deletes: the upsert's own timestamp is still in flight
         ReadScope scope = ReadScope.resolve(c, List.of(), queryCoord, ConsistencyLevel.Strong, false, 0, now, config);
         FilterPlan byKeys = FilterCompiler.compile(pk.getName() + " in " + keyList(keys), c.getSchema(), Map.of());
         Map<Object, Hit> stored = new HashMap<>();

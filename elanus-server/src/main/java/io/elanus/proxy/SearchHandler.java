@@ -123,7 +123,7 @@ final class SearchHandler {
                                     int roundDecimal, OutputFields out) {
         FieldSchema pk = FieldSchemas.primaryKey(c.getSchema());
         SearchResultData.Builder data = SearchResultData.newBuilder().setNumQueries(perQuery.size()).setTopK(limit)
-                .setPrimaryFieldName(pk.getName()).addAllOutputFields(out.names());
+                .setPrimaryFieldName(pk.getName());
         List<Hit> all = new ArrayList<>();
         for (List<Hit> hits : perQuery) {
             hits.sort(metric.largerIsBetter()
@@ -148,7 +148,7 @@ final class SearchHandler {
             data.addTopks(kept);
         }
         data.setIds(ids(pk, all));
-        data.addAllFieldsData(out.build(all));
+        data.addAllFieldsData(out.build(all)).addAllOutputFields(out.names(all));
         return SearchResults.newBuilder().setResults(data).setCollectionName(c.getSchema().getName()).build();
     }
 
