@@ -116,8 +116,9 @@ class CollectionDdlTest extends SharedServerTestBase {
         schema.addField(AddFieldReq.builder().fieldName("embedding").dataType(DataType.FloatVector).dimension(DIM).build());
         IndexParam index = IndexParam.builder().fieldName("embedding").indexType(IndexParam.IndexType.FLAT)
                 .metricType(IndexParam.MetricType.L2).build();
+        // Strong by default: get() carries no consistency level, and the row is read right after its insert.
         client.createCollection(CreateCollectionReq.builder().collectionName(name).collectionSchema(schema)
-                .indexParams(List.of(index)).build());
+                .indexParams(List.of(index)).consistencyLevel(ConsistencyLevel.STRONG).build());
 
         CreateCollectionReq.CollectionSchema described = client.describeCollection(
                 DescribeCollectionReq.builder().collectionName(name).build()).getCollectionSchema();

@@ -53,7 +53,9 @@ class DataLifecycleTest extends SharedServerTestBase {
 
     private static String quickCollectionWithRows(String prefix, float[][] data) {
         String name = uniqueName(prefix);
-        client.createCollection(CreateCollectionReq.builder().collectionName(name).dimension(DIM).build());
+        // Strong by default: get() carries no consistency level and reads right after writes.
+        client.createCollection(CreateCollectionReq.builder().collectionName(name).dimension(DIM)
+                .consistencyLevel(ConsistencyLevel.STRONG).build());
         awaitLoaded(client, name);
         if (data.length > 0) {
             insertRows(name, 0, data);

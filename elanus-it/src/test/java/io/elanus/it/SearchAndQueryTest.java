@@ -64,8 +64,9 @@ class SearchAndQueryTest extends SharedServerTestBase {
         schema.addField(AddFieldReq.builder().fieldName("flag").dataType(DataType.Bool).build());
         IndexParam flat = IndexParam.builder().fieldName("vector").indexType(IndexParam.IndexType.FLAT)
                 .metricType(IndexParam.MetricType.COSINE).build();
+        // Strong by default: get() carries no consistency level.
         client.createCollection(CreateCollectionReq.builder().collectionName(collection).collectionSchema(schema)
-                .indexParams(List.of(flat)).build());
+                .indexParams(List.of(flat)).consistencyLevel(ConsistencyLevel.STRONG).build());
         awaitLoaded(client, collection);
         List<JsonObject> rows = new ArrayList<>(ROWS);
         for (int i = 0; i < ROWS; i++) {
