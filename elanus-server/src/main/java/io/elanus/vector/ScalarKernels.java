@@ -11,6 +11,10 @@ public final class ScalarKernels implements VectorKernels {
     static final ScalarKernels INSTANCE = new ScalarKernels();
 
     static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final int BIT_XOR = 0;
+    static final int BIT_AND = 1;
+    static final int BIT_OR = 2;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     @Override
@@ -126,5 +130,45 @@ public final class ScalarKernels implements VectorKernels {
             n += Integer.bitCount((a[aOff + i] | b[bOff + i]) & 0xff);
         }
         return n;
+    }
+
+    @Override
+    public int hamming(byte[] q, MemorySegment seg, long off, int len) {
+        return bitCount(BIT_XOR, q, seg, off, len);
+    }
+
+    @Override
+    public int andCount(byte[] q, MemorySegment seg, long off, int len) {
+        return bitCount(BIT_AND, q, seg, off, len);
+    }
+
+    @Override
+    public int orCount(byte[] q, MemorySegment seg, long off, int len) {
+        return bitCount(BIT_OR, q, seg, off, len);
+    }
+
+    /** Population count of {@code q op seg[off..]} over {@code len} bytes, starting at byte {@code from} of both. */
+    int bitCountFrom(int op, byte[] q, MemorySegment seg, long off, int from, int len) {
+        int n = 0;
+        int i = from;
+        for (; i + 7 < len; i += 8) {
+            n += Long.bitCount(combine(op, (long) LONGS.get(q, i), seg.get(LE_LONG, off + i)));
+        }
+        for (; i < len; i++) {
+            n += Long.bitCount(combine(op, q[i] & 0xffL, seg.get(ValueLayout.JAVA_BYTE, off + i) & 0xffL));
+        }
+        return n;
+    }
+
+    private int bitCount(int op, byte[] q, MemorySegment seg, long off, int len) {
+        return bitCountFrom(op, q, seg, off, 0, len);
+    }
+
+    private static long combine(int op, long a, long b) {
+        return switch (op) {
+            case BIT_XOR -> a ^ b;
+            case BIT_AND -> a & b;
+            default -> a | b;
+        };
     }
 }

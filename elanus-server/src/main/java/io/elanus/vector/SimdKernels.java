@@ -177,4 +177,34 @@ public final class SimdKernels implements VectorKernels {
         }
         return (int) acc.reduceLanes(VectorOperators.ADD);
     }
+
+    @Override
+    public int hamming(byte[] q, MemorySegment seg, long off, int len) {
+        int bound = len - tail(len);
+        return bitCount(VectorOperators.XOR, q, seg, off, bound) + TAIL.bitCountFrom(ScalarKernels.BIT_XOR, q, seg, off, bound, len);
+    }
+
+    @Override
+    public int andCount(byte[] q, MemorySegment seg, long off, int len) {
+        int bound = len - tail(len);
+        return bitCount(VectorOperators.AND, q, seg, off, bound) + TAIL.bitCountFrom(ScalarKernels.BIT_AND, q, seg, off, bound, len);
+    }
+
+    @Override
+    public int orCount(byte[] q, MemorySegment seg, long off, int len) {
+        int bound = len - tail(len);
+        return bitCount(VectorOperators.OR, q, seg, off, bound) + TAIL.bitCountFrom(ScalarKernels.BIT_OR, q, seg, off, bound, len);
+    }
+
+    private static int bitCount(VectorOperators.Binary op, byte[] q, MemorySegment seg, long off, int bound) {
+        if (bound == 0) {
+            return 0;
+        }
+        LongVector acc = LongVector.zero(WORDS);
+        for (int i = 0; i < bound; i += B.length()) {
+            LongVector words = ByteVector.fromArray(B, q, i).lanewise(op, ByteVector.fromMemorySegment(B, seg, off + i, LE)).reinterpretAsLongs();
+            acc = acc.add(words.lanewise(VectorOperators.BIT_COUNT));
+        }
+        return (int) acc.reduceLanes(VectorOperators.ADD);
+    }
 }

@@ -72,6 +72,16 @@ final class TopKHeap {
         }
     }
 
+    /** Empties the heap into {@code outRows/outCosts[0 .. size)} cheapest first; returns the count. */
+    int drainSorted(int[] outRows, float[] outCosts) {
+        int n = size;
+        while (size > 0) {
+            outCosts[size - 1] = costs[0];
+            outRows[size - 1] = pollWorstRow();
+        }
+        return n;
+    }
+
     private static boolean worse(float costA, int rowA, float costB, int rowB) {
         return costA > costB || (costA == costB && rowA > rowB);
     }

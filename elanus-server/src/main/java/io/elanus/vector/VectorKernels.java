@@ -59,6 +59,18 @@ public interface VectorKernels {
         return or == 0 ? 0f : 1f - (float) andCount(a, aOff, b, bOff, len) / or;
     }
 
+    /** {@link #hamming} of {@code q[0..len)} against {@code len} bytes at {@code off} of {@code seg}. */
+    int hamming(byte[] q, MemorySegment seg, long off, int len);
+
+    int andCount(byte[] q, MemorySegment seg, long off, int len);
+
+    int orCount(byte[] q, MemorySegment seg, long off, int len);
+
+    default float jaccard(byte[] q, MemorySegment seg, long off, int len) {
+        int or = orCount(q, seg, off, len);
+        return or == 0 ? 0f : 1f - (float) andCount(q, seg, off, len) / or;
+    }
+
     static float cosineOf(float dot, float normSqA, float normSqB) {
         double denom = Math.sqrt((double) normSqA * normSqB);
         return denom == 0 ? 0f : (float) (dot / denom);

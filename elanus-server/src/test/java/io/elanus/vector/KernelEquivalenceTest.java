@@ -82,6 +82,13 @@ class KernelEquivalenceTest {
         assertEquals(and, kernels.andCount(a, 1, b, 5, dim));
         assertEquals(or, kernels.orCount(a, 1, b, 5, dim));
         assertEquals(1f - (float) and / or, kernels.jaccard(a, 1, b, 5, dim), 1e-6);
+
+        byte[] q = java.util.Arrays.copyOfRange(a, 1, 1 + dim);
+        MemorySegment seg = MemorySegment.ofArray(b);
+        assertEquals(xor, kernels.hamming(q, seg, 5, dim));
+        assertEquals(and, kernels.andCount(q, seg, 5, dim));
+        assertEquals(or, kernels.orCount(q, seg, 5, dim));
+        assertEquals(1f - (float) and / or, kernels.jaccard(q, seg, 5, dim), 1e-6);
     }
 
     @ParameterizedTest(name = "{0} dim={1}")

@@ -1,0 +1,44 @@
+package io.elanus.vector;
+
+import java.util.Map;
+
+/**
+ * Milvus range search ("radius" and optional "range_filter") as an interval of costs
+ * ({@code low <= cost < high}), where cost is the score made smaller-is-better. For L2, HAMMING and
+ * JACCARD Milvus keeps {@code range_filter <= distance < radius}; for IP and COSINE
+ * {@code radius < score <= range_filter}.
+ */
+record CostRange(float low, float high) {
+    static final CostRange ALL = new CostRange(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+
+    static CostRange parse(MetricType metric, Map<String, String> params) {
+        float radius = Params.floatParam(params, "radius");
+        float rangeFilter = Params.floatParam(params, "range_filter");
+        if (Float.isNaN(radius)) {
+            if (!Float.isNaN(rangeFilter)) {
+                throw new IllegalArgumentException("range_filter requires radius to be set");
+            }
+            return ALL;
+        }
+        if (metric.largerIsBetter()) {
+            if (!Float.isNaN(rangeFilter) && rangeFilter <= radius) {
+                throw new IllegalArgumentException("range_filter must be greater than radius for IP/COSINE, radius: "
+                        + radius + ", range_filter: " + rangeFilter);
+            }
+            return new CostRange(Float.isNaN(rangeFilter) ? Float.NEGATIVE_INFINITY : -rangeFilter, -radius);
+        }
+        if (!Float.isNaN(rangeFilter) && rangeFilter >= radius) {
+            throw new IllegalArgumentException("range_filter must be less than radius for L2/HAMMING/JACCARD, radius: "
+                    + radius + ", range_filter: " + rangeFilter);
+        }
+        return new CostRange(Float.isNaN(rangeFilter) ? Float.NEGATIVE_INFINITY : rangeFilter, radius);
+    }
+
+    boolean isAll() {
+        return this == ALL || (low == Float.NEGATIVE_INFINITY && high == Float.POSITIVE_INFINITY);
+    }
+
+    boolean contains(float cost) {
+        return cost >= low && cost < high;
+    }
+}

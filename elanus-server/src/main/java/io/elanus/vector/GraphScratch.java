@@ -1,0 +1,23 @@
+package io.elanus.vector;
+
+/** Per-thread reusable state of graph searches and builds. */
+final class GraphScratch {
+    private static final ThreadLocal<GraphScratch> LOCAL = ThreadLocal.withInitial(GraphScratch::new);
+
+    final VisitedSet visited = new VisitedSet();
+    final NodeQueue candidates = new NodeQueue();
+    final TopKHeap beam = new TopKHeap();
+    int[] nodes = new int[64];
+    float[] costs = new float[64];
+
+    static GraphScratch get() {
+        return LOCAL.get();
+    }
+
+    void ensure(int n) {
+        if (nodes.length < n) {
+            nodes = new int[n];
+            costs = new float[n];
+        }
+    }
+}

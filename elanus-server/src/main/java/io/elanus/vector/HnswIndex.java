@@ -1,0 +1,149 @@
+package io.elanus.vector;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * HNSW over off-heap float vectors (int8 widened, COSINE unit-length). Search: greedy descent
+ * through the upper levels, then a beam of width {@code ef} on level 0 in which filtered-out nodes
+ * are traversed but never returned.
+ */
+final class HnswIndex extends DenseIndex {
+    static final String TYPE = "HNSW";
+
+    private final IndexSpec spec;
+    private final DenseVectors vectors;
+    private final HnswGraph.Mapped graph;
+
+    HnswIndex(IndexSpec spec, DenseVectors vectors, HnswGraph.Mapped graph, NodeRows nodes) {
+        super(spec.metric(), spec.dim(), nodes);
+        this.spec = spec;
+        this.vectors = vectors;
+        this.graph = graph;
+    }
+
+    static HnswIndex build(IndexSpec spec, DenseInput input) {
+        HnswGraph.Heap heap = new HnswBuilder(input.vectors(), input.dim(), spec.metric(),
+                spec.intParam("M"), spec.intParam("efConstruction"), 42).build();
+        return new HnswIndex(spec, DenseVectors.of(input, spec.metric()), heap.toOffHeap(),
+                new NodeRows(input.rows(), input.columnSize()));
+    }
+
+    static HnswIndex load(IndexSpec spec, JsonNode meta, IndexFile file, NodeRows nodes) throws IOException {
+        HnswGraph.Mapped graph = new HnswGraph.Mapped(spec.intParam("M"), meta.path("entry_point").asInt(),
+                meta.path("max_level").asInt(), file.section("level0"), file.section("upper_offsets"), file.section("upper"));
+        return new HnswIndex(spec, new DenseVectors(file.section("vectors"), spec.dim(), spec.metric()), graph, nodes);
+    }
+
+    @Override
+    public String indexType() {
+        return TYPE;
+    }
+
+    @Override
+    int searchWidth(int k, Map<String, String> params) {
+        int ef = Params.intParam(params, "ef", k, 1, Integer.MAX_VALUE);
+        if (ef < k) {
+            throw new IllegalArgumentException("ef(" + ef + ") should be larger than k(" + k + ")");
+        }
+        return ef;
+    }
+
+    @Override
+    NodeScorer scorer(float[] query) {
+        return node -> vectors.cost(query, node);
+    }
+
+    @Override
+    void approximate(float[] query, int k, int ef, BitSet allowed, CostRange range, TopKHeap out) {
+        if (graph.entryPoint() < 0) {
+            return;
+        }
+        int ep = graph.entryPoint();
+        float epCost = vectors.cost(query, ep);
+        for (int level = graph.maxLevel(); level > 0; level--) {
+            MemorySegment table = graph.table(level);
+            boolean moved = true;
+            while (moved) {
+                moved = false;
+                long slot = graph.slot(ep, level);
+                int n = table.get(OffHeap.INT, slot);
+                for (int j = 1; j <= n; j++) {
+                    int nb = table.get(OffHeap.INT, slot + 4L * j);
+                    float c = vectors.cost(query, nb);
+                    if (c < epCost) {
+                        epCost = c;
+                        ep = nb;
+                        moved = true;
+                    }
+                }
+            }
+        }
+        GraphScratch s = GraphScratch.get();
+        searchLevel0(query, ep, epCost, ef, allowed, s);
+        s.ensure(ef);
+        int found = s.beam.drainSorted(s.nodes, s.costs);
+        for (int i = 0; i < found; i++) {
+            if (range.contains(s.costs[i])) {
+                out.offer(s.costs[i], s.nodes[i]);
+            }
+        }
+    }
+
+    /** Beam search on level 0; the beam keeps only allowed nodes, so a filter widens the walk. */
+    private void searchLevel0(float[] query, int entry, float entryCost, int ef, BitSet allowed, GraphScratch s) {
+        s.visited.reset(nodes.count());
+        s.candidates.clear();
+        s.beam.reset(ef);
+        s.visited.visit(entry);
+        s.candidates.push(entryCost, entry);
+        if (nodes.allowed(entry, allowed)) {
+            s.beam.offer(entryCost, entry);
+        }
+        MemorySegment table = graph.level0();
+        while (!s.candidates.isEmpty()) {
+            float c = s.candidates.peekCost();
+            if (c > s.beam.threshold()) {
+                break;
+            }
+            int current = s.candidates.peekNode();
+            s.candidates.pop();
+            long slot = graph.slot(current, 0);
+            int n = table.get(OffHeap.INT, slot);
+            for (int j = 1; j <= n; j++) {
+                int nb = table.get(OffHeap.INT, slot + 4L * j);
+                if (!s.visited.visit(nb)) {
+                    continue;
+                }
+                float nc = vectors.cost(query, nb);
+                if (nc < s.beam.threshold()) {
+                    s.candidates.push(nc, nb);
+                    if (nodes.allowed(nb, allowed)) {
+                        s.beam.offer(nc, nb);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void writeTo(OutputStream out) throws IOException {
+        ObjectNode meta = IndexFile.JSON.createObjectNode()
+                .put("entry_point", graph.entryPoint())
+                .put("max_level", graph.maxLevel());
+        Map<String, MemorySegment> sections = new LinkedHashMap<>();
+        sections.put("rows", OffHeap.ints(nodes.rowOfNode()));
+        sections.put("vectors", vectors.data());
+        sections.put("level0", graph.level0());
+        sections.put("upper_offsets", graph.upperOffsets());
+        sections.put("upper", graph.upper());
+        IndexFiles.write(out, spec, nodes, meta, sections);
+    }
+}

@@ -1,0 +1,85 @@
+package io.elanus.vector;
+
+import io.milvus.grpc.DataType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** recall@10 of every index type against brute force, on seeded random and clustered data. */
+class IndexRecallTest {
+    private static final int ROWS = 4000;
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (boolean clustered : new boolean[]{true, false}) {
+            for (MetricType m : List.of(MetricType.L2, MetricType.IP, MetricType.COSINE)) {
+                out.add(Arguments.of("FLAT", m, clustered, Map.of(), Map.of(), 1.0));
+                out.add(Arguments.of("HNSW", m, clustered, Map.of("M", "16", "efConstruction", "100"), Map.of("ef", "64"), 0.95));
+                out.add(Arguments.of("IVF_FLAT", m, clustered, Map.of("nlist", "32"), Map.of("nprobe", "8"), 0.75));
+                out.add(Arguments.of("IVF_SQ8", m, clustered, Map.of("nlist", "32"), Map.of("nprobe", "8"), 0.7));
+                out.add(Arguments.of("IVF_PQ", m, clustered, Map.of("nlist", "32", "m", "8", "nbits", "8"), Map.of("nprobe", "8"),
+                        clustered ? 0.3 : 0.6));
+            }
+            out.add(Arguments.of("BIN_FLAT", MetricType.HAMMING, clustered, Map.of(), Map.of(), 1.0));
+            out.add(Arguments.of("BIN_FLAT", MetricType.JACCARD, clustered, Map.of(), Map.of(), 1.0));
+            out.add(Arguments.of("BIN_IVF_FLAT", MetricType.HAMMING, clustered, Map.of("nlist", "16"), Map.of("nprobe", "16"), 1.0));
+            out.add(Arguments.of("BIN_IVF_FLAT", MetricType.JACCARD, clustered, Map.of("nlist", "16"), Map.of("nprobe", "4"), 0.4));
+            out.add(Arguments.of("SPARSE_INVERTED_INDEX", MetricType.IP, clustered, Map.of(), Map.of(), 1.0));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} clustered={2}")
+    @MethodSource("cases")
+    void recallAtTenAboveFloor(String type, MetricType metric, boolean clustered, Map<String, String> build,
+                               Map<String, String> search, double floor) {
+        IndexTestData.Case data = IndexTestData.Case.of(type, metric, clustered, ROWS, clustered ? 5 : 6);
+        VectorIndex index = build(type, metric, data, build);
+        SearchHits exact = FlatSearch.search(data.column(), metric, data.queries(), 10, null);
+        SearchHits approx = index.search(data.queries(), 10, null, search);
+        double recall = IndexTestData.recall(exact, approx);
+        assertTrue(recall >= floor, type + " " + metric + " recall " + recall + " < " + floor);
+        assertEquals(ROWS, index.size());
+    }
+
+    @Test
+    void int8VectorsIndexWithHnsw() {
+        var column = IndexTestData.int8(IndexTestData.clustered(3000, 32, 20, 9));
+        byte[][] qs = new byte[30][];
+        for (int i = 0; i < qs.length; i++) {
+            qs[i] = java.util.Arrays.copyOfRange(column.data(), i * 97 * 32, i * 97 * 32 + 32);
+        }
+        ByteQueries queries = new ByteQueries(32, qs);
+        for (MetricType m : List.of(MetricType.L2, MetricType.IP, MetricType.COSINE)) {
+            IndexSpec spec = VectorIndexes.validate(DataType.Int8Vector, 32, Map.of("index_type", "HNSW", "metric_type", m.name()));
+            VectorIndex index = VectorIndexes.build(spec, column);
+            SearchHits exact = FlatSearch.search(column, m, queries, 10, null);
+            SearchHits approx = index.search(queries, 10, null, Map.of("ef", "64"));
+            assertTrue(IndexTestData.recall(exact, approx) >= 0.9, m.name());
+            assertEquals(exact.score(0, 0), approx.score(0, 0), 1e-3 * Math.abs(exact.score(0, 0)) + 1e-4);
+        }
+    }
+
+    static VectorIndex build(String type, MetricType metric, IndexTestData.Case data, Map<String, String> build) {
+        Map<String, String> params = new HashMap<>(build);
+        params.put("index_type", type);
+        params.put("metric_type", metric.name());
+        int dim = switch (data.column()) {
+            case io.elanus.segment.FloatVectorColumn c -> c.dim();
+            case io.elanus.segment.ByteVectorColumn c -> c.dim();
+            default -> 0;
+        };
+        IndexSpec spec = VectorIndexes.validate(data.column().type(), dim, params);
+        return VectorIndexes.build(spec, data.column());
+    }
+}
