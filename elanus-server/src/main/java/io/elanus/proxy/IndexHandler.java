@@ -3,6 +3,7 @@ package io.elanus.proxy;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.datacoord.DataCoordClient;
+import io.elanus.indexnode.IndexSpecs;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.IndexMeta;
 import io.elanus.proto.SegmentIndexMeta;
@@ -103,7 +104,7 @@ final class IndexHandler {
 
     /** Exact (FLAT-family) indexes need no build: the raw vectors are the index. */
     private static boolean isBuilt(IndexMeta i, SegmentMeta s, List<SegmentIndexMeta> built) {
-        if (!IndexParamsValidator.needsBuild(i.getIndexParamsList())) {
+        if (!IndexSpecs.needsBuild(i)) {
             return true;
         }
         return built.stream().anyMatch(b -> b.getIndexId() == i.getIndexId() && b.getSegmentId() == s.getId()

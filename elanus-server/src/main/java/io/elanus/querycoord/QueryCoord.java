@@ -7,7 +7,10 @@ import io.elanus.common.MilvusException;
 import io.elanus.datacoord.DataCoordClient;
 import io.elanus.datacoord.SegmentListener;
 import io.elanus.proto.CollectionInfo;
+import io.elanus.proto.IndexMeta;
 import io.elanus.proto.LoadMeta;
+import io.elanus.proto.SegmentIndexMeta;
+import io.milvus.grpc.IndexState;
 import io.elanus.proto.PartitionInfo;
 import io.elanus.proto.SegmentMeta;
 import io.elanus.proto.SegmentStateInternal;
@@ -140,6 +143,9 @@ public final class QueryCoord implements Component, QueryCoordClient, Collection
             node.watchChannel(c, v, from, flushed);
             placement.put(v, node);
         }
+        for (SegmentIndexMeta si : dataCoord.segmentIndexes(c.getId())) {
+            onSegmentIndexBuilt(si);
+        }
         LOG.info("collection {} placed on query nodes", c.getId());
     }
 
@@ -221,6 +227,28 @@ public final class QueryCoord implements Component, QueryCoordClient, Collection
             QueryNodeClient n = placement.get(segment.getVchannel());
             if (n != null) {
                 n.onSegmentFlushed(segment);
+            }
+        }
+    }
+
+    @Override
+    public void onSegmentIndexBuilt(SegmentIndexMeta si) {
+        if (si.getState() != IndexState.Finished || si.getFilesCount() == 0) {
+            return;
+        }
+        SegmentMeta segment = dataCoord.segment(si.getSegmentId()).orElse(null);
+        if (segment == null || !loads.containsKey(segment.getCollectionId())) {
+            return;
+        }
+        QueryNodeClient node = placement.get(segment.getVchannel());
+        IndexMeta index = dataCoord.indexes(segment.getCollectionId()).stream()
+                .filter(i -> i.getIndexId() == si.getIndexId()).findFirst().orElse(null);
+        if (node != null && index != null) {
+            try {
+                node.loadIndex(segment.getCollectionId(), segment.getId(), index.getFieldId(), si.getFiles(0));
+            } catch (RuntimeException e) {
+                // The segment stays searchable exactly; a corrupt or missing index file is never served.
+                LOG.error("loading index of segment {} failed", segment.getId(), e);
             }
         }
     }

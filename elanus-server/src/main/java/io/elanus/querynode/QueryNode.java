@@ -9,6 +9,12 @@ import io.elanus.storage.object.ObjectStore;
 import io.elanus.storage.wal.Wal;
 import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.StateCode;
+import io.elanus.vector.VectorIndexes;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,11 +33,17 @@ public final class QueryNode implements Component, QueryNodeClient {
     private final SegmentLoader loader;
     private final Map<String, ShardDelegator> delegators = new ConcurrentHashMap<>();
     private final Map<String, CollectionInfo> collectionOf = new ConcurrentHashMap<>();
+    private final Map<Long, SegmentIndex> indexes = new ConcurrentHashMap<>();
+    private final ObjectStore objects;
+    private final Path indexCache;
     private volatile StateCode state = StateCode.Abnormal;
 
-    public QueryNode(long nodeId, Wal wal, ObjectStore objects) {
+    /** @param indexCache local directory where index files are copied to be memory-mapped */
+    public QueryNode(long nodeId, Wal wal, ObjectStore objects, Path indexCache) {
         this.nodeId = nodeId;
         this.wal = wal;
+        this.objects = objects;
+        this.indexCache = indexCache;
         this.loader = new SegmentLoader(objects);
     }
 
@@ -91,7 +103,21 @@ public final class QueryNode implements Component, QueryNodeClient {
     }
 
     @Override
+    public void loadIndex(long collectionId, long segmentId, long fieldId, String objectKey) {
+        byte[] bytes = objects.get(objectKey).orElseThrow(() -> new IllegalStateException("missing index file " + objectKey));
+        try {
+            Files.createDirectories(indexCache);
+            Path file = indexCache.resolve(segmentId + "-" + fieldId + ".idx");
+            Files.write(file, bytes);
+            indexes.put(segmentId, new SegmentIndex(collectionId, fieldId, VectorIndexes.load(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load index " + objectKey, e);
+        }
+    }
+
+    @Override
     public void releaseCollection(long collectionId) {
+        indexes.values().removeIf(i -> i.collectionId() == collectionId);
         for (Map.Entry<String, CollectionInfo> e : List.copyOf(collectionOf.entrySet())) {
             if (e.getValue().getId() == collectionId) {
                 ShardDelegator d = delegators.remove(e.getKey());
@@ -113,7 +139,7 @@ public final class QueryNode implements Component, QueryNodeClient {
     public List<List<Hit>> search(String vchannel, SearchSpec spec, long timeoutMs) {
         ShardDelegator d = delegator(vchannel);
         long pk = pkFieldId(vchannel);
-        return d.read(spec.guaranteeTs(), timeoutMs, (segs, mvcc) -> SegmentSearcher.search(segs, mvcc, spec, pk));
+        return d.read(spec.guaranteeTs(), timeoutMs, (segs, mvcc) -> SegmentSearcher.search(segs, mvcc, spec, pk, indexes));
     }
 
     @Override

@@ -17,6 +17,9 @@ public interface QueryNodeClient {
 
     void releaseCollection(long collectionId);
 
+    /** Serves the sealed segment's searches on {@code fieldId} through the index file at {@code objectKey} from now on. */
+    void loadIndex(long collectionId, long segmentId, long fieldId, String objectKey);
+
     /** The channel's tsafe, or -1 if this node does not serve it. */
     long tsafe(String vchannel);
 

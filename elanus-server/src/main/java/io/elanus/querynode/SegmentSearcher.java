@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a search or query over the segments of one shard at an MVCC timestamp: per chunk, the rows
@@ -20,7 +21,8 @@ final class SegmentSearcher {
     private SegmentSearcher() {
     }
 
-    static List<List<Hit>> search(List<LoadedSegment> segments, long mvccTs, SearchSpec spec, long pkFieldId) {
+    static List<List<Hit>> search(List<LoadedSegment> segments, long mvccTs, SearchSpec spec, long pkFieldId,
+                                  Map<Long, SegmentIndex> indexes) {
         int nq = spec.queries().count();
         List<List<Hit>> perQuery = new ArrayList<>(nq);
         for (int q = 0; q < nq; q++) {
@@ -35,7 +37,10 @@ final class SegmentSearcher {
                 if (allowed.isEmpty()) {
                     continue;
                 }
-                SearchHits hits = FlatSearch.search(lc.chunk.column(spec.annsFieldId()), spec.metric(), spec.queries(), spec.topK(), allowed);
+                SegmentIndex index = seg.sealed ? indexes.get(seg.id) : null;
+                SearchHits hits = index != null && index.fieldId() == spec.annsFieldId()
+                        ? index.index().search(spec.queries(), spec.topK(), allowed, spec.params())
+                        : FlatSearch.search(lc.chunk.column(spec.annsFieldId()), spec.metric(), spec.queries(), spec.topK(), allowed);
                 Column pk = lc.chunk.column(pkFieldId);
                 for (int q = 0; q < nq; q++) {
                     for (int i = 0; i < hits.k(); i++) {

@@ -4,6 +4,7 @@ import io.elanus.common.Component;
 import io.elanus.common.Config;
 import io.elanus.datacoord.DataCoord;
 import io.elanus.datanode.DataNode;
+import io.elanus.indexnode.IndexNode;
 import io.elanus.proxy.Proxy;
 import io.elanus.querycoord.QueryCoord;
 import io.elanus.querynode.QueryNode;
@@ -25,7 +26,7 @@ import java.util.List;
 /**
  * Every role in one JVM on the embedded backends (meta KV, WAL and object store under the data
  * directory), wired through their in-process client interfaces. Start order follows Milvus's
- * standalone: rootcoord, datacoord, datanode, querycoord, querynode, proxy (init, start, register
+ * standalone: rootcoord, datacoord, datanode, indexnode, querycoord, querynode, proxy (init, start, register
  * for each); stop runs in reverse.
  */
 public final class Standalone implements AutoCloseable {
@@ -49,15 +50,17 @@ public final class Standalone implements AutoCloseable {
         DataCoord dataCoord = new DataCoord(kv, wal, objects, config, rootCoord);
         DataNode dataNode = new DataNode(DATANODE_ID, kv, wal, objects, dataCoord, rootCoord);
         QueryCoord queryCoord = new QueryCoord(kv, rootCoord, dataCoord);
-        QueryNode queryNode = new QueryNode(QUERYNODE_ID, wal, objects);
+        QueryNode queryNode = new QueryNode(QUERYNODE_ID, wal, objects, dataDir.resolve("querynode-cache"));
+        IndexNode indexNode = new IndexNode(dataCoord, rootCoord, objects);
         rootCoord.addCollectionListener(dataCoord);
         rootCoord.addCollectionListener(queryCoord);
         dataCoord.registerDataNode(dataNode);
         dataCoord.addSegmentListener(queryCoord);
+        dataCoord.addSegmentListener(indexNode);
         queryCoord.registerQueryNode(queryNode);
         proxy = new Proxy(PROXY_ID, config, rootCoord, dataCoord, queryCoord, wal, this::componentStates);
 
-        for (Component c : List.of(rootCoord, dataCoord, dataNode, queryCoord, queryNode, proxy)) {
+        for (Component c : List.of(rootCoord, dataCoord, dataNode, indexNode, queryCoord, queryNode, proxy)) {
             c.init();
             c.start();
             c.register();
