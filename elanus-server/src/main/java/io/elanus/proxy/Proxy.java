@@ -61,9 +61,10 @@ public final class Proxy implements Component {
         state = StateCode.Initializing;
         scheduler = new TaskScheduler(rootCoord, config.getInt(Params.PROXY_MAX_TASK_NUM));
         DdlHandler ddl = new DdlHandler(rootCoord, dataCoord, queryCoord, config);
-        QueryHandler query = new QueryHandler(rootCoord, queryCoord, config);
+        timeTicks = new TimeTickSender(wal, scheduler, this::dmlChannelsInUse, nodeId);
+        QueryHandler query = new QueryHandler(rootCoord, queryCoord, config, timeTicks::tickNow);
         DmlHandler dml = new DmlHandler(rootCoord, dataCoord, wal, query, config.get(Params.DEFAULT_PARTITION_NAME), nodeId);
-        SearchHandler search = new SearchHandler(rootCoord, dataCoord, queryCoord, config);
+        SearchHandler search = new SearchHandler(rootCoord, dataCoord, queryCoord, config, timeTicks::tickNow);
         IndexHandler indexes = new IndexHandler(rootCoord, dataCoord, queryCoord);
         LoadFlushHandler loads = new LoadFlushHandler(rootCoord, dataCoord, queryCoord, indexes);
         MilvusServiceImpl service = new MilvusServiceImpl(scheduler, rootCoord, ddl, dml, search, query, indexes, loads, componentStates);
@@ -74,7 +75,6 @@ public final class Proxy implements Component {
                 .permitKeepAliveWithoutCalls(true)
                 .addService(ServerInterceptors.intercept(service, new RequestContext()))
                 .build();
-        timeTicks = new TimeTickSender(wal, scheduler, this::dmlChannelsInUse, nodeId);
     }
 
     private Set<String> dmlChannelsInUse() {

@@ -38,11 +38,13 @@ final class QueryHandler {
     private final RootCoordClient rootCoord;
     private final QueryCoordClient queryCoord;
     private final Config config;
+    private final Runnable tickNow;
 
-    QueryHandler(RootCoordClient rootCoord, QueryCoordClient queryCoord, Config config) {
+    QueryHandler(RootCoordClient rootCoord, QueryCoordClient queryCoord, Config config, Runnable tickNow) {
         this.rootCoord = rootCoord;
         this.queryCoord = queryCoord;
         this.config = config;
+        this.tickNow = tickNow;
     }
 
     QueryResults query(String db, QueryRequest req) {
@@ -64,7 +66,7 @@ final class QueryHandler {
         FilterPlan filter = req.getExpr().isBlank() ? null
                 : FilterCompiler.compile(req.getExpr(), c.getSchema(), req.getExprTemplateValuesMap());
         ReadScope scope = ReadScope.resolve(c, req.getPartitionNamesList(), queryCoord, req.getConsistencyLevel(),
-                req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config);
+                req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config, tickNow);
         QuerySpec spec = new QuerySpec(filter, scope.partitionIds(), limit < 0 ? -1 : limit + offset, scope.guaranteeTs());
         if (count) {
             long total = 0;
@@ -103,7 +105,7 @@ final class QueryHandler {
      */
     Column matchingKeys(CollectionInfo c, FilterPlan filter, String partitionName, long ts) {
         ReadScope scope = ReadScope.resolve(c, partitionName.isEmpty() ? List.of() : List.of(partitionName), queryCoord,
-                ConsistencyLevel.Strong, false, 0, ts - 1, config);
+                ConsistencyLevel.Strong, false, 0, ts - 1, config, tickNow);
         List<Hit> hits = collect(scope, new QuerySpec(filter, scope.partitionIds(), -1, ts - 1));
         FieldSchema pk = FieldSchemas.primaryKey(c.getSchema());
         return DmlHandler.keysColumn(pk, hits.stream().map(Hit::pk).toList());
@@ -117,7 +119,7 @@ final class QueryHandler {
         FieldSchema pk = FieldSchemas.primaryKey(c.getSchema());
         Column keys = FieldDataCodec.toColumn(pk, DmlHandler.fieldById(given, pk.getFieldID()), rows);
         long now = ts - 1; // as for deletes: the upsert's own timestamp is still in flight
-        ReadScope scope = ReadScope.resolve(c, List.of(), queryCoord, ConsistencyLevel.Strong, false, 0, now, config);
+        ReadScope scope = ReadScope.resolve(c, List.of(), queryCoord, ConsistencyLevel.Strong, false, 0, now, config, tickNow);
         FilterPlan byKeys = FilterCompiler.compile(pk.getName() + " in " + keyList(keys), c.getSchema(), Map.of());
         Map<Object, Hit> stored = new HashMap<>();
         collect(scope, new QuerySpec(byKeys, Set.of(), -1, now)).forEach(h -> stored.put(h.pk(), h));

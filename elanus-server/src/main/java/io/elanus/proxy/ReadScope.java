@@ -25,7 +25,7 @@ record ReadScope(CollectionInfo collection, Set<Long> partitionIds, Map<String, 
 
     static ReadScope resolve(CollectionInfo c, List<String> partitionNames, QueryCoordClient queryCoord,
                              ConsistencyLevel requested, boolean useDefault, long clientGuaranteeTs, long now,
-                             Config config) {
+                             Config config, Runnable tickNow) {
         List<Long> loaded = queryCoord.loadedPartitions(c.getId());
         Map<String, QueryNodeClient> shards = queryCoord.shardLeaders(c.getId());
         if (loaded.isEmpty() || shards.isEmpty()) {
@@ -52,6 +52,9 @@ record ReadScope(CollectionInfo collection, Set<Long> partitionIds, Map<String, 
             case Session, Customized -> clientGuaranteeTs == 0 ? 1 : Math.min(clientGuaranteeTs, now);
             default -> Tso.minusMillis(now, config.getLong(Params.GRACEFUL_TIME));
         };
+        if (level == ConsistencyLevel.Strong) {
+            tickNow.run();
+        }
         return new ReadScope(c, partitions, shards, guarantee);
     }
 }

@@ -47,17 +47,20 @@ import java.util.Set;
  */
 final class SearchHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int AUTOINDEX_MIN_EF = 100;
 
     private final RootCoordClient rootCoord;
     private final DataCoordClient dataCoord;
     private final QueryCoordClient queryCoord;
     private final Config config;
+    private final Runnable tickNow;
 
-    SearchHandler(RootCoordClient rootCoord, DataCoordClient dataCoord, QueryCoordClient queryCoord, Config config) {
+    SearchHandler(RootCoordClient rootCoord, DataCoordClient dataCoord, QueryCoordClient queryCoord, Config config, Runnable tickNow) {
         this.rootCoord = rootCoord;
         this.dataCoord = dataCoord;
         this.queryCoord = queryCoord;
         this.config = config;
+        this.tickNow = tickNow;
     }
 
     SearchResults search(String db, SearchRequest req) {
@@ -101,9 +104,13 @@ final class SearchHandler {
                 : FilterCompiler.compile(req.getDsl(), schema, req.getExprTemplateValuesMap());
         OutputFields out = OutputFields.resolve(schema, req.getOutputFieldsList(), false);
         ReadScope scope = ReadScope.resolve(c, req.getPartitionNamesList(), queryCoord, req.getConsistencyLevel(),
-                req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config);
+                req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config, tickNow);
 
         int k = (int) (offset + limit);
+        if (isAutoIndex(c, anns) && !params.containsKey("ef")) {
+            // AUTOINDEX picks its own search effort (Milvus's "level" 1 aims at ~90% recall): HNSW ef of at least 100.
+            params.put("ef", Integer.toString(Math.max(k, AUTOINDEX_MIN_EF)));
+        }
         SearchSpec spec = new SearchSpec(anns.getFieldID(), metric, queries, k, filter, scope.partitionIds(), params,
                 ignoreGrowing, scope.guaranteeTs());
         List<List<Hit>> merged = new ArrayList<>();
@@ -198,6 +205,12 @@ final class SearchHandler {
             throw MilvusException.invalidParameter("metric type not match: invalid parameter[expected=" + indexed + "][actual=" + requested + "]");
         }
         return MetricType.parse(indexed);
+    }
+
+    private boolean isAutoIndex(CollectionInfo c, FieldSchema anns) {
+        return dataCoord.indexes(c.getId()).stream().filter(i -> i.getFieldId() == anns.getFieldID())
+                .anyMatch(i -> "AUTOINDEX".equalsIgnoreCase(IndexParamsValidator.flatten(i.getUserIndexParamsList())
+                        .getOrDefault("index_type", "AUTOINDEX")));
     }
 
     private static PlaceholderValue placeholders(ByteString bytes) {

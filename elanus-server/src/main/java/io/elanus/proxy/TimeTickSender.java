@@ -39,7 +39,15 @@ final class TimeTickSender implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::tick, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
-    private void tick() {
+    /**
+     * Sends a tick now, from the caller's thread. Strong reads call it so they need not wait for the
+     * next periodic tick before their guarantee timestamp is reached.
+     */
+    void tickNow() {
+        tick();
+    }
+
+    private synchronized void tick() {
         try {
             long ts = scheduler.safeTickTs();
             if (ts <= lastTick) {
