@@ -46,14 +46,4 @@ section="$work/section.md"
   echo "<!-- server-bench:end -->"
 } > "$section"
 
-bm="$root/BENCHMARKS.md"
-[ -f "$bm" ] || printf '# Benchmarks\n\nFigures are written by the scripts under bench/; each section names its machine and date.\n\n' > "$bm"
-if grep -q "<!-- server-bench:start -->" "$bm"; then
-  awk -v f="$section" '
-    /<!-- server-bench:start -->/ { while ((getline line < f) > 0) print line; skip = 1; next }
-    /<!-- server-bench:end -->/ { skip = 0; next }
-    !skip { print }' "$bm" > "$work/bm.md" && mv "$work/bm.md" "$bm"
-else
-  { echo; cat "$section"; } >> "$bm"
-fi
-echo "BENCHMARKS.md updated."
+"$root/bench/update-section.sh" server-bench "$section"
