@@ -1,7 +1,7 @@
 package io.elanus.datacoord;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.elanus.common.Component;
+import io.elanus.common.RoleComponent;
 import io.elanus.common.Config;
 import io.elanus.common.NamedThreads;
 import io.elanus.common.Params;
@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * dropped collections. Mutations happen under this object's lock; segment and index metadata
  * are persisted before they are acted on.
  */
-public final class DataCoord implements Component, DataCoordClient, CollectionListener {
+public final class DataCoord extends RoleComponent implements DataCoordClient, CollectionListener {
     private static final Logger LOG = LoggerFactory.getLogger(DataCoord.class);
     static final String SEGMENT_PREFIX = "datacoord-meta/s/";
     static final String CHECKPOINT_PREFIX = "datacoord-meta/channel-cp/";
@@ -65,9 +65,9 @@ public final class DataCoord implements Component, DataCoordClient, CollectionLi
     private final Map<String, SegmentIndexMeta> segmentIndexes = new ConcurrentHashMap<>();
     private final List<SegmentListener> listeners = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService ticker;
-    private volatile StateCode state = StateCode.Abnormal;
 
-    public DataCoord(MetaKv kv, Wal wal, ObjectStore objects, Config config, RootCoordClient rootCoord) {
+    public DataCoord(long serverId, MetaKv kv, Wal wal, ObjectStore objects, Config config, RootCoordClient rootCoord) {
+        super(kv, serverId);
         this.kv = kv;
         this.wal = wal;
         this.objects = objects;
@@ -90,7 +90,7 @@ public final class DataCoord implements Component, DataCoordClient, CollectionLi
 
     @Override
     public void init() throws InvalidProtocolBufferException {
-        state = StateCode.Initializing;
+        state(StateCode.Initializing);
         for (KvEntry e : kv.scanPrefix(SEGMENT_PREFIX)) {
             SegmentMeta s = SegmentMeta.parseFrom(e.value());
             segments.put(s.getId(), s);
@@ -109,25 +109,18 @@ public final class DataCoord implements Component, DataCoordClient, CollectionLi
     public void start() {
         ticker = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("datacoord-seal"));
         ticker.scheduleWithFixedDelay(this::sealIdleSegments, 5, 5, TimeUnit.SECONDS);
-        state = StateCode.Healthy;
+        state(StateCode.Healthy);
     }
 
-    @Override
-    public void register() {
-    }
 
     @Override
     public void stop() {
         if (ticker != null) {
             ticker.shutdownNow();
         }
-        state = StateCode.Abnormal;
+        unregister();
     }
 
-    @Override
-    public StateCode state() {
-        return state;
-    }
 
     // ------------------------------------------------------------------ collection lifecycle
 

@@ -1,7 +1,7 @@
 package io.elanus.datanode;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.elanus.common.Component;
+import io.elanus.common.RoleComponent;
 import io.elanus.datacoord.DataCoordClient;
 import io.elanus.proto.ChannelWatchInfo;
 import io.elanus.proto.ChannelWatchState;
@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * state ToWatch starts the vchannel's {@link DataSyncService} and compare-and-swaps the state to
  * WatchSuccess; a DELETE stops it. Events are handled in order on the watch's thread.
  */
-public final class DataNode implements Component, DataNodeClient {
+public final class DataNode extends RoleComponent implements DataNodeClient {
     private static final Logger LOG = LoggerFactory.getLogger(DataNode.class);
 
     private final long nodeId;
@@ -36,9 +36,9 @@ public final class DataNode implements Component, DataNodeClient {
     private final RootCoordClient rootCoord;
     private final Map<String, DataSyncService> flowGraphs = new ConcurrentHashMap<>();
     private KvWatch watch;
-    private volatile StateCode state = StateCode.Abnormal;
 
     public DataNode(long nodeId, MetaKv kv, Wal wal, ObjectStore objects, DataCoordClient dataCoord, RootCoordClient rootCoord) {
+        super(kv, nodeId);
         this.nodeId = nodeId;
         this.kv = kv;
         this.wal = wal;
@@ -59,7 +59,7 @@ public final class DataNode implements Component, DataNodeClient {
 
     @Override
     public void init() {
-        state = StateCode.Initializing;
+        state(StateCode.Initializing);
     }
 
     @Override
@@ -71,12 +71,9 @@ public final class DataNode implements Component, DataNodeClient {
             handlePut(e);
         }
         watch = kv.watchPrefix(prefix, revision, this::handleEvent);
-        state = StateCode.Healthy;
+        state(StateCode.Healthy);
     }
 
-    @Override
-    public void register() {
-    }
 
     private void handleEvent(KvEvent event) {
         if (event.type() == KvEvent.Type.PUT) {
@@ -131,11 +128,7 @@ public final class DataNode implements Component, DataNodeClient {
         }
         flowGraphs.values().forEach(DataSyncService::close);
         flowGraphs.clear();
-        state = StateCode.Abnormal;
+        unregister();
     }
 
-    @Override
-    public StateCode state() {
-        return state;
-    }
 }

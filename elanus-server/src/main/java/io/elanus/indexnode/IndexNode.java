@@ -1,6 +1,6 @@
 package io.elanus.indexnode;
 
-import io.elanus.common.Component;
+import io.elanus.common.RoleComponent;
 import io.elanus.common.NamedThreads;
 import io.elanus.datacoord.DataCoordClient;
 import io.elanus.datacoord.SegmentListener;
@@ -14,6 +14,7 @@ import io.elanus.rootcoord.RootCoordClient;
 import io.elanus.segment.BinlogFormat;
 import io.elanus.segment.Column;
 import io.elanus.segment.CorruptBinlogException;
+import io.elanus.storage.kv.MetaKv;
 import io.elanus.storage.object.ObjectStore;
 import io.elanus.vector.VectorIndex;
 import io.elanus.vector.VectorIndexes;
@@ -37,7 +38,7 @@ import java.util.concurrent.Executors;
  * writes the index file to the object store and records it in datacoord. Builds run one at a
  * time on the node's own thread; {@code pending} keeps a build from being queued twice.
  */
-public final class IndexNode implements Component, SegmentListener {
+public final class IndexNode extends RoleComponent implements SegmentListener {
     private static final Logger LOG = LoggerFactory.getLogger(IndexNode.class);
 
     private final DataCoordClient dataCoord;
@@ -45,9 +46,9 @@ public final class IndexNode implements Component, SegmentListener {
     private final ObjectStore objects;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private ExecutorService builder;
-    private volatile StateCode state = StateCode.Abnormal;
 
-    public IndexNode(DataCoordClient dataCoord, RootCoordClient rootCoord, ObjectStore objects) {
+    public IndexNode(long nodeId, MetaKv kv, DataCoordClient dataCoord, RootCoordClient rootCoord, ObjectStore objects) {
+        super(kv, nodeId);
         this.dataCoord = dataCoord;
         this.rootCoord = rootCoord;
         this.objects = objects;
@@ -60,32 +61,25 @@ public final class IndexNode implements Component, SegmentListener {
 
     @Override
     public void init() {
-        state = StateCode.Initializing;
+        state(StateCode.Initializing);
         builder = Executors.newSingleThreadExecutor(NamedThreads.daemon("indexnode-build"));
     }
 
     @Override
     public void start() {
         builder.execute(this::scheduleMissing);
-        state = StateCode.Healthy;
+        state(StateCode.Healthy);
     }
 
-    @Override
-    public void register() {
-    }
 
     @Override
     public void stop() {
         if (builder != null) {
             builder.shutdownNow();
         }
-        state = StateCode.Abnormal;
+        unregister();
     }
 
-    @Override
-    public StateCode state() {
-        return state;
-    }
 
     @Override
     public void onSegmentFlushed(SegmentMeta segment) {

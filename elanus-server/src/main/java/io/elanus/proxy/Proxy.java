@@ -1,6 +1,6 @@
 package io.elanus.proxy;
 
-import io.elanus.common.Component;
+import io.elanus.common.RoleComponent;
 import io.elanus.common.Config;
 import io.elanus.common.Params;
 import io.elanus.datacoord.DataCoordClient;
@@ -8,6 +8,7 @@ import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.DatabaseInfo;
 import io.elanus.querycoord.QueryCoordClient;
 import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.storage.kv.MetaKv;
 import io.elanus.storage.wal.Wal;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -27,7 +28,7 @@ import java.util.function.Supplier;
  * The proxy: serves the Milvus gRPC API, schedules tasks, writes DML to the WAL and sends the
  * time ticks. Talks to the other roles only through their client interfaces.
  */
-public final class Proxy implements Component {
+public final class Proxy extends RoleComponent {
     private final long nodeId;
     private final Config config;
     private final RootCoordClient rootCoord;
@@ -35,13 +36,13 @@ public final class Proxy implements Component {
     private final QueryCoordClient queryCoord;
     private final Wal wal;
     private final Supplier<List<ComponentInfo>> componentStates;
-    private volatile StateCode state = StateCode.Abnormal;
     private TaskScheduler scheduler;
     private TimeTickSender timeTicks;
     private Server server;
 
-    public Proxy(long nodeId, Config config, RootCoordClient rootCoord, DataCoordClient dataCoord,
+    public Proxy(long nodeId, MetaKv kv, Config config, RootCoordClient rootCoord, DataCoordClient dataCoord,
                  QueryCoordClient queryCoord, Wal wal, Supplier<List<ComponentInfo>> componentStates) {
+        super(kv, nodeId);
         this.nodeId = nodeId;
         this.config = config;
         this.rootCoord = rootCoord;
@@ -58,7 +59,7 @@ public final class Proxy implements Component {
 
     @Override
     public void init() {
-        state = StateCode.Initializing;
+        state(StateCode.Initializing);
         scheduler = new TaskScheduler(rootCoord, config.getInt(Params.PROXY_MAX_TASK_NUM));
         DdlHandler ddl = new DdlHandler(rootCoord, dataCoord, queryCoord, config);
         timeTicks = new TimeTickSender(wal, scheduler, this::dmlChannelsInUse, nodeId);
@@ -91,11 +92,13 @@ public final class Proxy implements Component {
     public void start() throws IOException {
         timeTicks.start(config.getLong(Params.PROXY_TIME_TICK_INTERVAL));
         server.start();
-        state = StateCode.Healthy;
+        state(StateCode.Healthy);
     }
 
+
     @Override
-    public void register() {
+    protected String address() {
+        return "0.0.0.0:" + port();
     }
 
     public int port() {
@@ -104,7 +107,7 @@ public final class Proxy implements Component {
 
     @Override
     public void stop() {
-        state = StateCode.Abnormal;
+        unregister();
         if (server != null) {
             server.shutdown();
             try {
@@ -122,8 +125,4 @@ public final class Proxy implements Component {
         }
     }
 
-    @Override
-    public StateCode state() {
-        return state;
-    }
 }

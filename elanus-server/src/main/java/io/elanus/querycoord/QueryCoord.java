@@ -1,7 +1,7 @@
 package io.elanus.querycoord;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.elanus.common.Component;
+import io.elanus.common.RoleComponent;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.datacoord.DataCoordClient;
@@ -37,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * serving node, and restores the loaded state after a restart. Load state is persisted under
  * {@code querycoord/load/{collectionId}}. Mutations are synchronized.
  */
-public final class QueryCoord implements Component, QueryCoordClient, CollectionListener, SegmentListener {
+public final class QueryCoord extends RoleComponent implements QueryCoordClient, CollectionListener, SegmentListener {
     private static final Logger LOG = LoggerFactory.getLogger(QueryCoord.class);
     static final String LOAD_PREFIX = "querycoord/load/";
 
@@ -50,9 +50,9 @@ public final class QueryCoord implements Component, QueryCoordClient, Collection
     private final Map<String, QueryNodeClient> placement = new ConcurrentHashMap<>();
     /** collection -> the timestamp its load was asked at; loaded once every channel's tsafe passes it. */
     private final Map<Long, Long> loadTs = new ConcurrentHashMap<>();
-    private volatile StateCode state = StateCode.Abnormal;
 
-    public QueryCoord(MetaKv kv, RootCoordClient rootCoord, DataCoordClient dataCoord) {
+    public QueryCoord(long serverId, MetaKv kv, RootCoordClient rootCoord, DataCoordClient dataCoord) {
+        super(kv, serverId);
         this.kv = kv;
         this.rootCoord = rootCoord;
         this.dataCoord = dataCoord;
@@ -69,7 +69,7 @@ public final class QueryCoord implements Component, QueryCoordClient, Collection
 
     @Override
     public void init() throws InvalidProtocolBufferException {
-        state = StateCode.Initializing;
+        state(StateCode.Initializing);
         for (KvEntry e : kv.scanPrefix(LOAD_PREFIX)) {
             LoadMeta m = LoadMeta.parseFrom(e.value());
             loads.put(m.getCollectionId(), m);
@@ -83,22 +83,15 @@ public final class QueryCoord implements Component, QueryCoordClient, Collection
             rootCoord.collectionById(m.getCollectionId()).ifPresentOrElse(this::placeChannels,
                     () -> kv.delete(LOAD_PREFIX + m.getCollectionId()));
         }
-        state = StateCode.Healthy;
+        state(StateCode.Healthy);
     }
 
-    @Override
-    public void register() {
-    }
 
     @Override
     public void stop() {
-        state = StateCode.Abnormal;
+        unregister();
     }
 
-    @Override
-    public StateCode state() {
-        return state;
-    }
 
     @Override
     public synchronized void load(long collectionId, List<Long> partitionIds, int replicas) {

@@ -1,10 +1,11 @@
 package io.elanus.querynode;
 
-import io.elanus.common.Component;
+import io.elanus.common.RoleComponent;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.SegmentMeta;
+import io.elanus.storage.kv.MetaKv;
 import io.elanus.storage.object.ObjectStore;
 import io.elanus.storage.wal.Wal;
 import io.milvus.grpc.FieldSchema;
@@ -27,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * sealed segments. Thread-safe: delegators are registered in a concurrent map and guard their
  * own state.
  */
-public final class QueryNode implements Component, QueryNodeClient {
+public final class QueryNode extends RoleComponent implements QueryNodeClient {
     private final long nodeId;
     private final Wal wal;
     private final SegmentLoader loader;
@@ -36,10 +37,10 @@ public final class QueryNode implements Component, QueryNodeClient {
     private final Map<Long, SegmentIndex> indexes = new ConcurrentHashMap<>();
     private final ObjectStore objects;
     private final Path indexCache;
-    private volatile StateCode state = StateCode.Abnormal;
 
     /** @param indexCache local directory where index files are copied to be memory-mapped */
-    public QueryNode(long nodeId, Wal wal, ObjectStore objects, Path indexCache) {
+    public QueryNode(long nodeId, MetaKv kv, Wal wal, ObjectStore objects, Path indexCache) {
+        super(kv, nodeId);
         this.nodeId = nodeId;
         this.wal = wal;
         this.objects = objects;
@@ -59,29 +60,22 @@ public final class QueryNode implements Component, QueryNodeClient {
 
     @Override
     public void init() {
-        state = StateCode.Initializing;
+        state(StateCode.Initializing);
     }
 
     @Override
     public void start() {
-        state = StateCode.Healthy;
+        state(StateCode.Healthy);
     }
 
-    @Override
-    public void register() {
-    }
 
     @Override
     public void stop() {
         delegators.values().forEach(ShardDelegator::close);
         delegators.clear();
-        state = StateCode.Abnormal;
+        unregister();
     }
 
-    @Override
-    public StateCode state() {
-        return state;
-    }
 
     @Override
     public void watchChannel(CollectionInfo collection, String vchannel, long startOffset, Collection<SegmentMeta> flushed) {

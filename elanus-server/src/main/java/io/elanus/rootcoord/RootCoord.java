@@ -1,6 +1,6 @@
 package io.elanus.rootcoord;
 
-import io.elanus.common.Component;
+import io.elanus.common.RoleComponent;
 import io.elanus.common.Config;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
@@ -26,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Rootcoord: the TSO, the ID allocator and the catalogue. DDL methods are synchronized: Milvus
  * serialises DDL through rootcoord's scheduler, and the proxy's DDL queue already orders them.
  */
-public final class RootCoord implements Component, RootCoordClient {
+public final class RootCoord extends RoleComponent implements RootCoordClient {
     public static final String DEFAULT_DB = "default";
     /** Milvus numbers user fields from 100 (0 and 1 are the hidden RowID and Timestamp fields). */
     private static final long FIRST_USER_FIELD_ID = 100;
@@ -34,12 +34,12 @@ public final class RootCoord implements Component, RootCoordClient {
     private final MetaKv kv;
     private final Config config;
     private final List<CollectionListener> listeners = new CopyOnWriteArrayList<>();
-    private volatile StateCode state = StateCode.Abnormal;
     private TsoAllocator tso;
     private IdAllocator ids;
     private MetaTable meta;
 
-    public RootCoord(MetaKv kv, Config config) {
+    public RootCoord(long serverId, MetaKv kv, Config config) {
+        super(kv, serverId);
         this.kv = kv;
         this.config = config;
     }
@@ -55,7 +55,7 @@ public final class RootCoord implements Component, RootCoordClient {
 
     @Override
     public void init() {
-        state = StateCode.Initializing;
+        state(StateCode.Initializing);
         tso = new TsoAllocator(kv);
         ids = new IdAllocator(kv);
         meta = new MetaTable(kv);
@@ -67,22 +67,15 @@ public final class RootCoord implements Component, RootCoordClient {
 
     @Override
     public void start() {
-        state = StateCode.Healthy;
+        state(StateCode.Healthy);
     }
 
-    @Override
-    public void register() {
-    }
 
     @Override
     public void stop() {
-        state = StateCode.Abnormal;
+        unregister();
     }
 
-    @Override
-    public StateCode state() {
-        return state;
-    }
 
     // ------------------------------------------------------------------ TSO and IDs
 

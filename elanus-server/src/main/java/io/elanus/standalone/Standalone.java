@@ -31,9 +31,14 @@ import java.util.List;
  */
 public final class Standalone implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
-    private static final long DATANODE_ID = 1;
-    private static final long QUERYNODE_ID = 2;
-    private static final long PROXY_ID = 3;
+    // Server IDs of the roles in this process (each role registers a session under its ID).
+    private static final long ROOTCOORD_ID = 1;
+    private static final long DATACOORD_ID = 2;
+    private static final long QUERYCOORD_ID = 3;
+    private static final long DATANODE_ID = 4;
+    private static final long QUERYNODE_ID = 5;
+    private static final long INDEXNODE_ID = 6;
+    private static final long PROXY_ID = 7;
 
     private final MetaKv kv;
     private final Wal wal;
@@ -46,19 +51,19 @@ public final class Standalone implements AutoCloseable {
         wal = EmbeddedWal.open(dataDir.resolve("wal"));
         objects = new LocalObjectStore(dataDir.resolve("objects"));
 
-        RootCoord rootCoord = new RootCoord(kv, config);
-        DataCoord dataCoord = new DataCoord(kv, wal, objects, config, rootCoord);
+        RootCoord rootCoord = new RootCoord(ROOTCOORD_ID, kv, config);
+        DataCoord dataCoord = new DataCoord(DATACOORD_ID, kv, wal, objects, config, rootCoord);
         DataNode dataNode = new DataNode(DATANODE_ID, kv, wal, objects, dataCoord, rootCoord);
-        QueryCoord queryCoord = new QueryCoord(kv, rootCoord, dataCoord);
-        QueryNode queryNode = new QueryNode(QUERYNODE_ID, wal, objects, dataDir.resolve("querynode-cache"));
-        IndexNode indexNode = new IndexNode(dataCoord, rootCoord, objects);
+        QueryCoord queryCoord = new QueryCoord(QUERYCOORD_ID, kv, rootCoord, dataCoord);
+        QueryNode queryNode = new QueryNode(QUERYNODE_ID, kv, wal, objects, dataDir.resolve("querynode-cache"));
+        IndexNode indexNode = new IndexNode(INDEXNODE_ID, kv, dataCoord, rootCoord, objects);
         rootCoord.addCollectionListener(dataCoord);
         rootCoord.addCollectionListener(queryCoord);
         dataCoord.registerDataNode(dataNode);
         dataCoord.addSegmentListener(queryCoord);
         dataCoord.addSegmentListener(indexNode);
         queryCoord.registerQueryNode(queryNode);
-        proxy = new Proxy(PROXY_ID, config, rootCoord, dataCoord, queryCoord, wal, this::componentStates);
+        proxy = new Proxy(PROXY_ID, kv, config, rootCoord, dataCoord, queryCoord, wal, this::componentStates);
 
         for (Component c : List.of(rootCoord, dataCoord, dataNode, indexNode, queryCoord, queryNode, proxy)) {
             c.init();
