@@ -65,6 +65,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     private final Map<String, SegmentIndexMeta> segmentIndexes = new ConcurrentHashMap<>();
     private final List<SegmentListener> listeners = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService ticker;
+    private volatile WalReaders walReaders = pchannel -> Long.MAX_VALUE;
 
     public DataCoord(long serverId, MetaKv kv, Wal wal, ObjectStore objects, Config config, RootCoordClient rootCoord) {
         super(kv, serverId);
@@ -74,6 +75,10 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
         this.config = config;
         this.rootCoord = rootCoord;
         this.channels = new ChannelManager(kv);
+    }
+
+    public void setWalReaders(WalReaders readers) {
+        this.walReaders = readers;
     }
 
     public void registerDataNode(DataNodeClient node) {
@@ -109,6 +114,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     public void start() {
         ticker = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("datacoord-seal"));
         ticker.scheduleWithFixedDelay(this::sealIdleSegments, 5, 5, TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(this::truncateWal, 30, 30, TimeUnit.SECONDS);
         state(StateCode.Healthy);
     }
 
@@ -283,6 +289,28 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
             }
         } catch (RuntimeException e) {
             LOG.warn("sealing idle segments failed", e);
+        }
+    }
+
+    /**
+     * WAL garbage collection: a physical channel may drop whatever lies before every checkpoint of
+     * its vchannels (it is in flushed segments) and before every query node's read position.
+     */
+    private void truncateWal() {
+        try {
+            Map<String, Long> minCheckpoint = new HashMap<>();
+            for (KvEntry e : kv.scanPrefix(CHECKPOINT_PREFIX)) {
+                WalPositionPb cp = WalPositionPb.parseFrom(e.value());
+                minCheckpoint.merge(cp.getChannel(), cp.getOffset(), Math::min);
+            }
+            minCheckpoint.forEach((pchannel, offset) -> {
+                long safe = Math.min(offset, walReaders.minReaderOffset(pchannel));
+                if (safe > wal.startOffset(pchannel)) {
+                    wal.truncateBefore(pchannel, safe);
+                }
+            });
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            LOG.warn("WAL truncation failed", e);
         }
     }
 

@@ -64,6 +64,11 @@ public final class VChannelReader implements AutoCloseable {
         }
     }
 
+    /** The WAL offset of the next record this reader will fetch: records before it are no longer needed by it. */
+    public long position() {
+        return reader.nextOffset();
+    }
+
     @Override
     public void close() {
         reader.close();

@@ -6,6 +6,8 @@ import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.datacoord.DataCoordClient;
 import io.elanus.datacoord.SegmentListener;
+import io.elanus.datacoord.WalReaders;
+import io.elanus.msgstream.DmlChannels;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.IndexMeta;
 import io.elanus.proto.LoadMeta;
@@ -37,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * serving node, and restores the loaded state after a restart. Load state is persisted under
  * {@code querycoord/load/{collectionId}}. Mutations are synchronized.
  */
-public final class QueryCoord extends RoleComponent implements QueryCoordClient, CollectionListener, SegmentListener {
+public final class QueryCoord extends RoleComponent implements QueryCoordClient, CollectionListener, SegmentListener, WalReaders {
     private static final Logger LOG = LoggerFactory.getLogger(QueryCoord.class);
     static final String LOAD_PREFIX = "querycoord/load/";
 
@@ -210,6 +212,20 @@ public final class QueryCoord extends RoleComponent implements QueryCoordClient,
             }
         }
         return out;
+    }
+
+    @Override
+    public long minReaderOffset(String pchannel) {
+        long min = Long.MAX_VALUE;
+        for (Map.Entry<String, QueryNodeClient> e : placement.entrySet()) {
+            if (DmlChannels.pchannelOf(e.getKey()).equals(pchannel)) {
+                long pos = e.getValue().walPosition(e.getKey());
+                if (pos >= 0) {
+                    min = Math.min(min, pos);
+                }
+            }
+        }
+        return min;
     }
 
     // ------------------------------------------------------------------ listeners

@@ -124,6 +124,12 @@ public final class QueryNode extends RoleComponent implements QueryNodeClient {
     }
 
     @Override
+    public long walPosition(String vchannel) {
+        ShardDelegator d = delegators.get(vchannel);
+        return d == null ? -1 : d.walPosition();
+    }
+
+    @Override
     public long tsafe(String vchannel) {
         ShardDelegator d = delegators.get(vchannel);
         return d == null ? -1 : d.tsafe();

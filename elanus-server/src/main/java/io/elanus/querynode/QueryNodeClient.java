@@ -20,6 +20,9 @@ public interface QueryNodeClient {
     /** Serves the sealed segment's searches on {@code fieldId} through the index file at {@code objectKey} from now on. */
     void loadIndex(long collectionId, long segmentId, long fieldId, String objectKey);
 
+    /** The WAL offset the delegator of the vchannel still reads from, or -1 if this node does not serve it. */
+    long walPosition(String vchannel);
+
     /** The channel's tsafe, or -1 if this node does not serve it. */
     long tsafe(String vchannel);
 

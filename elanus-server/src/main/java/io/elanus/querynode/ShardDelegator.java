@@ -55,6 +55,8 @@ final class ShardDelegator implements AutoCloseable {
     private final List<Object> deletedKeys = new ArrayList<>();
     private long[] deletedTs = new long[64];
     private volatile long tsafe;
+    /** The consumer's WAL position (see {@link #walPosition}); written by the consumer thread only. */
+    private volatile long walPosition;
     private volatile boolean running = true;
     private final Thread consumer;
 
@@ -63,6 +65,7 @@ final class ShardDelegator implements AutoCloseable {
         this.vchannel = vchannel;
         this.wal = wal;
         this.startOffset = startOffset;
+        this.walPosition = startOffset;
         this.loader = loader;
         this.pkFieldId = collection.getSchema().getFieldsList().stream().filter(FieldSchema::getIsPrimaryKey)
                 .findFirst().orElseThrow().getFieldID();
@@ -133,6 +136,7 @@ final class ShardDelegator implements AutoCloseable {
                     for (TickBatch.Entry e : batch.messages()) {
                         apply(e.message());
                     }
+                    walPosition = reader.position();
                     if (batch.tickTs() > tsafe) {
                         tsafe = batch.tickTs();
                     }
@@ -180,6 +184,11 @@ final class ShardDelegator implements AutoCloseable {
                 s.delete(key, ts[i]);
             }
         }
+    }
+
+    /** The WAL offset this delegator still needs records from; the WAL may drop everything before it. */
+    long walPosition() {
+        return walPosition;
     }
 
     long tsafe() {

@@ -61,6 +61,7 @@ public final class Standalone implements AutoCloseable {
         rootCoord.addCollectionListener(queryCoord);
         dataCoord.registerDataNode(dataNode);
         dataCoord.addSegmentListener(queryCoord);
+        dataCoord.setWalReaders(queryCoord);
         dataCoord.addSegmentListener(indexNode);
         queryCoord.registerQueryNode(queryNode);
         proxy = new Proxy(PROXY_ID, kv, config, rootCoord, dataCoord, queryCoord, wal, this::componentStates);
