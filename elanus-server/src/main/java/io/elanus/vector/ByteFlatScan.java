@@ -8,7 +8,7 @@ final class ByteFlatScan {
     }
 
     static SearchHits search(byte[] data, int bytesPerRow, MetricType metric, byte[][] queries, int k,
-                             BitSet eligible, VectorKernels kernels) {
+                             BitSet eligible, CostRange range, VectorKernels kernels) {
         int n = bytesPerRow == 0 ? 0 : data.length / bytesPerRow;
         int nq = queries.length;
         TopKHeap[] heaps = SearchScratch.get().heaps(nq, k);
@@ -24,7 +24,10 @@ final class ByteFlatScan {
             while (row >= 0 && row < n) {
                 int off = row * bytesPerRow;
                 float score = score(metric, query, data, off, bytesPerRow, queryNormSq, kernels);
-                heap.offer(TopKHeap.cost(metric, score), row);
+                float cost = TopKHeap.cost(metric, score);
+                if (range.contains(cost)) {
+                    heap.offer(cost, row);
+                }
                 row = eligible == null ? row + 1 : eligible.nextSetBit(row + 1);
             }
         }

@@ -14,7 +14,7 @@ final class FloatFlatScan {
     }
 
     static SearchHits search(float[] data, int dim, MetricType metric, float[][] queries, int k, BitSet eligible,
-                             VectorKernels kernels) {
+                             CostRange range, VectorKernels kernels) {
         int n = dim == 0 ? 0 : data.length / dim;
         int nq = queries.length;
         float[][] qs = queries;
@@ -31,14 +31,15 @@ final class FloatFlatScan {
         for (int start = 0; start < n; start += block) {
             int end = Math.min(n, start + block);
             for (int q = 0; q < nq; q++) {
-                scanBlock(data, dim, metric, qs[q], heaps[q], start, end, eligible, inverseNorms, kernels);
+                scanBlock(data, dim, metric, qs[q], heaps[q], start, end, eligible, inverseNorms, range, kernels);
             }
         }
         return SearchScratch.collect(metric, heaps, nq, k);
     }
 
     private static void scanBlock(float[] data, int dim, MetricType metric, float[] query, TopKHeap heap,
-                                  int start, int end, BitSet eligible, float[] inverseNorms, VectorKernels kernels) {
+                                  int start, int end, BitSet eligible, float[] inverseNorms, CostRange range,
+                                  VectorKernels kernels) {
         int row = eligible == null ? start : eligible.nextSetBit(start);
         while (row >= 0 && row < end) {
             int off = row * dim;
@@ -48,7 +49,7 @@ final class FloatFlatScan {
                 case COSINE -> -kernels.dot(query, 0, data, off, dim) * inverseNorms[row];
                 default -> throw new IllegalStateException(metric.name());
             };
-            if (cost <= heap.threshold()) {
+            if (cost <= heap.threshold() && range.contains(cost)) {
                 heap.offer(cost, row);
             }
             row = eligible == null ? row + 1 : eligible.nextSetBit(row + 1);

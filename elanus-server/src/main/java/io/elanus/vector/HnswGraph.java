@@ -30,6 +30,9 @@ final class HnswGraph {
             this.count = count;
             this.m = m;
             this.levels = levels;
+            if ((long) count * slot0(m) > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("HNSW graph too large for one segment: " + count + " vectors with M=" + m);
+            }
             this.level0 = new int[count * slot0(m)];
             this.upperOffsets = new int[count];
             int next = 0;

@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
  * random sample point so every centroid stays in use.
  */
 final class KMeans {
-    private static final int MAX_POINTS_PER_CENTROID = 256;
-    private static final int ITERATIONS = 12;
+    private static final int MAX_POINTS_PER_CENTROID = 64;
+    private static final int ITERATIONS = 10;
 
     private KMeans() {
     }

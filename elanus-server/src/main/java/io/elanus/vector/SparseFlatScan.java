@@ -10,7 +10,7 @@ final class SparseFlatScan {
     private SparseFlatScan() {
     }
 
-    static SearchHits search(int[][] indices, float[][] values, SparseQueries queries, int k, BitSet eligible) {
+    static SearchHits search(int[][] indices, float[][] values, SparseQueries queries, int k, BitSet eligible, CostRange range) {
         int n = indices.length;
         int nq = queries.count();
         TopKHeap[] heaps = SearchScratch.get().heaps(nq, k);
@@ -21,7 +21,10 @@ final class SparseFlatScan {
             while (row >= 0 && row < n) {
                 int[] rowIndices = indices[row];
                 if (rowIndices != null && query.overlaps(rowIndices)) {
-                    heap.offer(-query.dot(rowIndices, values[row]), row);
+                    float cost = -query.dot(rowIndices, values[row]);
+                    if (range.contains(cost)) {
+                        heap.offer(cost, row);
+                    }
                 }
                 row = eligible == null ? row + 1 : eligible.nextSetBit(row + 1);
             }

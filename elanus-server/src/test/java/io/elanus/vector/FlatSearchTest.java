@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -75,6 +76,43 @@ class FlatSearchTest {
             assertEquals(-1, hits.row(q, 3));
             assertEquals(Float.POSITIVE_INFINITY, hits.score(q, 4));
         }
+    }
+
+    @ParameterizedTest(name = "{1} {2}")
+    @MethodSource("cases")
+    void rangeSearchReturnsExactlyTheRowsInsideTheRange(VectorKernels kernels, DataType type, MetricType metric, int dim) {
+        Random rnd = new Random(dim * 7L + metric.ordinal());
+        TestData data = TestData.random(type, dim, 800, rnd);
+        QueryVectors queries = data.queries(3, rnd);
+        SearchHits all = FlatSearch.search(data.column(), metric, queries, 800, null);
+        // thresholds halfway between distinct scores, so float rounding cannot move a row across them
+        float radius = between(all, Math.min(60, all.hitCount(0) - 2));
+        float rangeFilter = between(all, Math.min(10, all.hitCount(0) - 2));
+        if (Float.isNaN(radius) || Float.isNaN(rangeFilter) || radius == rangeFilter) {
+            return;
+        }
+        SearchHits hits = FlatSearch.search(data.column(), metric, queries, 800, null,
+                Map.of("radius", Float.toString(radius), "range_filter", Float.toString(rangeFilter)));
+        int expected = 0;
+        for (int i = 0; i < all.hitCount(0); i++) {
+            float s = all.score(0, i);
+            if (metric.largerIsBetter() ? s > radius && s <= rangeFilter : s < radius && s >= rangeFilter) {
+                expected++;
+            }
+        }
+        assertEquals(expected, hits.hitCount(0));
+        assertTrue(expected > 0);
+    }
+
+    /** A value strictly between query 0's score at {@code rank} and the next different score; NaN if none. */
+    private static float between(SearchHits hits, int rank) {
+        float s = hits.score(0, rank);
+        for (int i = rank + 1; i < hits.hitCount(0); i++) {
+            if (hits.score(0, i) != s) {
+                return (s + hits.score(0, i)) / 2;
+            }
+        }
+        return Float.NaN;
     }
 
     @Test

@@ -28,7 +28,7 @@ class IndexRecallTest {
                 out.add(Arguments.of("IVF_FLAT", m, clustered, Map.of("nlist", "32"), Map.of("nprobe", "8"), 0.75));
                 out.add(Arguments.of("IVF_SQ8", m, clustered, Map.of("nlist", "32"), Map.of("nprobe", "8"), 0.7));
                 out.add(Arguments.of("IVF_PQ", m, clustered, Map.of("nlist", "32", "m", "8", "nbits", "8"), Map.of("nprobe", "8"),
-                        clustered ? 0.3 : 0.6));
+                        clustered ? 0.2 : 0.6));
             }
             out.add(Arguments.of("BIN_FLAT", MetricType.HAMMING, clustered, Map.of(), Map.of(), 1.0));
             out.add(Arguments.of("BIN_FLAT", MetricType.JACCARD, clustered, Map.of(), Map.of(), 1.0));

@@ -1,0 +1,81 @@
+package io.elanus.bench;
+
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene103.Lucene103Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.FSDirectory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Lucene's HNSW (maxConn = M, beamWidth = efConstruction) in one segment; a search asks
+ * KnnFloatVectorQuery for ef hits (Lucene's beam is its k) and keeps the first 10.
+ */
+final class LuceneHnsw {
+    private LuceneHnsw() {
+    }
+
+    static List<AnnBenchmark.Result> run(GloveData data, int[] truth, Path dir) throws Exception {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        int dim = data.dim();
+        String build = "M=" + AnnBenchmark.M + ", efC=" + AnnBenchmark.EF_CONSTRUCTION;
+        List<AnnBenchmark.Result> out = new ArrayList<>();
+        try (FSDirectory directory = FSDirectory.open(dir)) {
+            IndexWriterConfig config = new IndexWriterConfig().setCodec(new Lucene103Codec() {
+                @Override
+                public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                    return new Lucene99HnswVectorsFormat(AnnBenchmark.M, AnnBenchmark.EF_CONSTRUCTION);
+                }
+            }).setRAMBufferSizeMB(4096).setUseCompoundFile(false);
+            long t0 = System.nanoTime();
+            try (IndexWriter writer = new IndexWriter(directory, config)) {
+                for (int i = 0; i < data.baseCount(); i++) {
+                    Document doc = new Document();
+                    doc.add(new KnnFloatVectorField("v", Engines.unit(data.base(), i * dim, dim), VectorSimilarityFunction.DOT_PRODUCT));
+                    writer.addDocument(doc);
+                }
+                writer.commit();
+            }
+            double buildSeconds = AnnBenchmark.secs(t0);
+            AnnBenchmark.log("Lucene HNSW built in %.1fs", buildSeconds);
+            try (DirectoryReader reader = DirectoryReader.open(directory)) {
+                if (reader.leaves().size() != 1) {
+                    throw new IllegalStateException("expected one Lucene segment, got " + reader.leaves().size());
+                }
+                IndexSearcher searcher = new IndexSearcher(reader);
+                for (int ef : AnnBenchmark.EFS) {
+                    int beam = Math.max(ef, AnnBenchmark.K);
+                    out.add(AnnBenchmark.measure("Lucene 10.3.1 HNSW", build, "ef=" + ef, buildSeconds, truth, data, q -> {
+                        TopDocs top = searcher.search(new KnnFloatVectorQuery("v", Engines.unit(q, 0, dim), beam), beam);
+                        int n = Math.min(AnnBenchmark.K, top.scoreDocs.length);
+                        int[] ids = new int[n];
+                        ScoreDoc[] docs = top.scoreDocs;
+                        for (int i = 0; i < n; i++) {
+                            ids[i] = docs[i].doc;
+                        }
+                        return ids;
+                    }));
+                }
+            }
+        }
+        return out;
+    }
+}
