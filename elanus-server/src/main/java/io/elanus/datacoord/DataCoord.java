@@ -337,8 +337,12 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
         }
     }
 
+    /**
+     * Synchronized with {@link #saveFlushResult}: a caller that sees a new checkpoint must also see
+     * the segments flushed with it, or it would skip their rows in the WAL and never load them.
+     */
     @Override
-    public WalPositionPb channelCheckpoint(String vchannel) {
+    public synchronized WalPositionPb channelCheckpoint(String vchannel) {
         return kv.get(CHECKPOINT_PREFIX + vchannel).map(e -> {
             try {
                 return WalPositionPb.parseFrom(e.value());

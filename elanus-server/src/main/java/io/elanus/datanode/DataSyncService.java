@@ -210,10 +210,13 @@ final class DataSyncService implements AutoCloseable {
         throw new IllegalStateException("field " + id + " not in schema of " + schema.getName());
     }
 
+    /**
+     * Stops the consumer by flag, never by interrupt: an interrupt during a read would close the
+     * WAL's shared file channel for every other reader and writer. The poll timeout bounds the wait.
+     */
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
         try {
             thread.join(5000);
         } catch (InterruptedException e) {

@@ -35,7 +35,7 @@ final class SegmentSearcher {
             }
             for (LoadedChunk lc : seg.chunks()) {
                 BitSet allowed = allowedRows(lc, mvccTs, spec.filter());
-                if (allowed.isEmpty()) {
+                if (allowed != null && allowed.isEmpty()) {
                     continue;
                 }
                 SegmentIndex index = seg.sealed ? indexes.get(seg.id) : null;
@@ -83,6 +83,12 @@ final class SegmentSearcher {
             for (LoadedChunk lc : seg.chunks()) {
                 BitSet allowed = allowedRows(lc, mvccTs, spec.filter());
                 Column pk = lc.chunk.column(pkFieldId);
+                if (allowed == null) {
+                    for (int row = 0; row < lc.chunk.rowCount(); row++) {
+                        out.add(new Hit(pkAt(pk, row), 0f, lc.chunk, row));
+                    }
+                    continue;
+                }
                 for (int row = allowed.nextSetBit(0); row >= 0; row = allowed.nextSetBit(row + 1)) {
                     out.add(new Hit(pkAt(pk, row), 0f, lc.chunk, row));
                 }
@@ -102,7 +108,7 @@ final class SegmentSearcher {
         for (LoadedSegment seg : segments) {
             if (inScope(seg, spec.partitionIds())) {
                 for (LoadedChunk lc : seg.chunks()) {
-                    n += allowedRows(lc, mvccTs, spec.filter()).cardinality();
+                    n += cardinality(allowedRows(lc, mvccTs, spec.filter()), lc);
                 }
             }
         }
@@ -114,12 +120,23 @@ final class SegmentSearcher {
         return partitions.isEmpty() || partitions.contains(seg.partitionId);
     }
 
+    /**
+     * The rows a search or query may return: visible at the MVCC time and matching the filter.
+     * {@code null} means every row, which lets exact search skip the bitset entirely.
+     */
     private static BitSet allowedRows(LoadedChunk lc, long mvccTs, io.elanus.expr.FilterPlan filter) {
+        if (lc.allVisible(mvccTs)) {
+            return filter == null ? null : filter.evaluate(lc.chunk);
+        }
         BitSet allowed = lc.visible(mvccTs);
         if (filter != null && !allowed.isEmpty()) {
             allowed.and(filter.evaluate(lc.chunk));
         }
         return allowed;
+    }
+
+    private static int cardinality(BitSet rows, LoadedChunk lc) {
+        return rows == null ? lc.chunk.rowCount() : rows.cardinality();
     }
 
     static Object pkAt(Column pk, int row) {

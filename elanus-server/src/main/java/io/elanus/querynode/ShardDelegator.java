@@ -230,10 +230,13 @@ final class ShardDelegator implements AutoCloseable {
         T run(List<LoadedSegment> segments, long mvccTs);
     }
 
+    /**
+     * Stops the consumer by flag, never by interrupt: an interrupt during a read would close the
+     * WAL's shared file channel for every other reader and writer. The poll timeout bounds the wait.
+     */
     @Override
     public void close() {
         running = false;
-        consumer.interrupt();
         try {
             consumer.join(5000);
         } catch (InterruptedException e) {
