@@ -28,13 +28,9 @@ class RangeSearchTest extends SharedServerTestBase {
     @Test
     void l2RangeSearchReturnsExactlyTheRowsInsideTheBand() {
         String name = uniqueName("range");
-        CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
-        schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
+        CreateCollectionReq.CollectionSchema schema = schemaWithId();
         schema.addField(AddFieldReq.builder().fieldName("vector").dataType(DataType.FloatVector).dimension(DIM).build());
-        client.createCollection(CreateCollectionReq.builder().collectionName(name).collectionSchema(schema)
-                .consistencyLevel(ConsistencyLevel.STRONG)
-                .indexParams(List.of(IndexParam.builder().fieldName("vector").indexType(IndexParam.IndexType.FLAT)
-                        .metricType(IndexParam.MetricType.L2).build())).build());
+        createStrongFlatCollection(name, schema);
         try {
             float[][] data = Vectors.randomFloats(new Random(11), 500, DIM);
             List<JsonObject> rows = new ArrayList<>();

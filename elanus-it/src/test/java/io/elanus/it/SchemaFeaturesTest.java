@@ -30,8 +30,7 @@ class SchemaFeaturesTest extends SharedServerTestBase {
     @Test
     void partitionKeyRoutesRowsToItsPartitionsAndFiltersFindThemAll() {
         String name = uniqueName("pkey");
-        CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
-        schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
+        CreateCollectionReq.CollectionSchema schema = schemaWithId();
         schema.addField(AddFieldReq.builder().fieldName("tenant").dataType(DataType.VarChar).maxLength(32)
                 .isPartitionKey(true).build());
         schema.addField(AddFieldReq.builder().fieldName("vector").dataType(DataType.FloatVector).dimension(DIM).build());
@@ -67,15 +66,11 @@ class SchemaFeaturesTest extends SharedServerTestBase {
     @Test
     void nullableAndDefaultValuesAreFilledAndFilterable() {
         String name = uniqueName("nulls");
-        CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
-        schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
+        CreateCollectionReq.CollectionSchema schema = schemaWithId();
         schema.addField(AddFieldReq.builder().fieldName("note").dataType(DataType.VarChar).maxLength(64).isNullable(true).build());
         schema.addField(AddFieldReq.builder().fieldName("score").dataType(DataType.Int32).defaultValue(7).build());
         schema.addField(AddFieldReq.builder().fieldName("vector").dataType(DataType.FloatVector).dimension(DIM).build());
-        client.createCollection(CreateCollectionReq.builder().collectionName(name).collectionSchema(schema)
-                .consistencyLevel(ConsistencyLevel.STRONG)
-                .indexParams(List.of(IndexParam.builder().fieldName("vector").indexType(IndexParam.IndexType.FLAT)
-                        .metricType(IndexParam.MetricType.L2).build())).build());
+        createStrongFlatCollection(name, schema);
         try {
             float[][] vectors = Vectors.randomFloats(new Random(6), 10, DIM);
             List<JsonObject> rows = new ArrayList<>();
@@ -106,15 +101,11 @@ class SchemaFeaturesTest extends SharedServerTestBase {
     @Test
     void partialUpdateUpsertChangesOnlyTheGivenFields() {
         String name = uniqueName("partial");
-        CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
-        schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
+        CreateCollectionReq.CollectionSchema schema = schemaWithId();
         schema.addField(AddFieldReq.builder().fieldName("title").dataType(DataType.VarChar).maxLength(64).build());
         schema.addField(AddFieldReq.builder().fieldName("views").dataType(DataType.Int64).build());
         schema.addField(AddFieldReq.builder().fieldName("vector").dataType(DataType.FloatVector).dimension(DIM).build());
-        client.createCollection(CreateCollectionReq.builder().collectionName(name).collectionSchema(schema)
-                .consistencyLevel(ConsistencyLevel.STRONG)
-                .indexParams(List.of(IndexParam.builder().fieldName("vector").indexType(IndexParam.IndexType.FLAT)
-                        .metricType(IndexParam.MetricType.L2).build())).build());
+        createStrongFlatCollection(name, schema);
         try {
             float[] vector = Vectors.randomFloats(new Random(8), 1, DIM)[0];
             JsonObject row = new JsonObject();

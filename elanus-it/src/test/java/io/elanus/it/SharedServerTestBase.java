@@ -4,12 +4,18 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.ConsistencyLevel;
+import io.milvus.v2.common.DataType;
+import io.milvus.v2.common.IndexParam;
+import io.milvus.v2.service.collection.request.AddFieldReq;
+import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import io.milvus.v2.service.collection.request.DropCollectionReq;
 import io.milvus.v2.service.collection.request.HasCollectionReq;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Base of the test classes that talk to the shared server through a MilvusClientV2. */
@@ -59,6 +65,21 @@ public abstract class SharedServerTestBase {
             array.add(v);
         }
         return array;
+    }
+
+    /** Creates a Strong-consistency collection with a FLAT L2 index on its field "vector" (loaded on creation). */
+    protected static void createStrongFlatCollection(String name, CreateCollectionReq.CollectionSchema schema) {
+        client.createCollection(CreateCollectionReq.builder().collectionName(name).collectionSchema(schema)
+                .consistencyLevel(ConsistencyLevel.STRONG)
+                .indexParams(List.of(IndexParam.builder().fieldName("vector").indexType(IndexParam.IndexType.FLAT)
+                        .metricType(IndexParam.MetricType.L2).build())).build());
+    }
+
+    /** A schema whose Int64 primary key is "id", to which callers add their fields. */
+    protected static CreateCollectionReq.CollectionSchema schemaWithId() {
+        CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
+        schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
+        return schema;
     }
 
     /** A row for the quick-setup layout: {@code id}, {@code vector}, plus whatever dynamic keys the caller adds. */
