@@ -1,8 +1,8 @@
 package io.elanus.datacoord;
 
+import io.elanus.segment.FieldSchemas;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.FieldSchema;
-import io.milvus.grpc.KeyValuePair;
 
 /** Estimates bytes per row from a schema, to turn dataCoord.segment.maxSize into a row capacity. */
 final class RowSizeEstimator {
@@ -12,13 +12,13 @@ final class RowSizeEstimator {
     static long bytesPerRow(CollectionSchema schema) {
         long total = 16; // timestamp + row bookkeeping
         for (FieldSchema f : schema.getFieldsList()) {
-            int dim = intParam(f, "dim", 0);
+            int dim = FieldSchemas.dim(f);
             total += switch (f.getDataType()) {
                 case Bool, Int8 -> 1;
                 case Int16 -> 2;
                 case Int32, Float -> 4;
                 case Int64, Double -> 8;
-                case VarChar -> Math.min(intParam(f, "max_length", 64), 256);
+                case VarChar -> Math.min(FieldSchemas.maxLength(f), 256);
                 case JSON, Array -> 256;
                 case FloatVector -> 4L * dim;
                 case Float16Vector, BFloat16Vector -> 2L * dim;
@@ -29,18 +29,5 @@ final class RowSizeEstimator {
             };
         }
         return total;
-    }
-
-    private static int intParam(FieldSchema f, String key, int dflt) {
-        for (KeyValuePair kv : f.getTypeParamsList()) {
-            if (kv.getKey().equals(key)) {
-                try {
-                    return Integer.parseInt(kv.getValue());
-                } catch (NumberFormatException e) {
-                    return dflt;
-                }
-            }
-        }
-        return dflt;
     }
 }

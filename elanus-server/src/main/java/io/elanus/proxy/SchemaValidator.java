@@ -3,6 +3,7 @@ package io.elanus.proxy;
 import io.elanus.common.Config;
 import io.elanus.common.MilvusException;
 import io.elanus.common.Params;
+import io.elanus.segment.FieldSchemas;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.DataType;
 import io.milvus.grpc.FieldSchema;
@@ -44,7 +45,7 @@ final class SchemaValidator {
             if (f.getIsDynamic() || f.getName().equals(DYNAMIC_FIELD)) {
                 throw MilvusException.invalidParameter("cannot explicitly set a field as a dynamic field");
             }
-            if (TypeParams.isVector(f.getDataType())) {
+            if (FieldSchemas.isVector(f.getDataType())) {
                 vectors++;
                 checkVector(f);
             } else {

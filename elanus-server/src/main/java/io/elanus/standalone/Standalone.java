@@ -57,8 +57,9 @@ public final class Standalone implements AutoCloseable {
         QueryCoord queryCoord = new QueryCoord(QUERYCOORD_ID, kv, rootCoord, dataCoord);
         QueryNode queryNode = new QueryNode(QUERYNODE_ID, kv, wal, objects, dataDir.resolve("querynode-cache"));
         IndexNode indexNode = new IndexNode(INDEXNODE_ID, kv, dataCoord, rootCoord, objects);
-        rootCoord.addCollectionListener(dataCoord);
+        // Query nodes release a dropped collection before datacoord deletes its files.
         rootCoord.addCollectionListener(queryCoord);
+        rootCoord.addCollectionListener(dataCoord);
         dataCoord.registerDataNode(dataNode);
         dataCoord.addSegmentListener(queryCoord);
         dataCoord.setWalReaders(queryCoord);
