@@ -26,7 +26,7 @@ final class Report {
                 .append(" cores, Java ").append(System.getProperty("java.version")).append(", ")
                 .append(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                         .filter(a -> a.startsWith("-Xmx")).findFirst().orElse("default heap")).append(".\n");
-        md.append("- The machine was shared with other jobs while this ran: treat throughput as indicative.\n\n");
+        md.append("- Throughput on 2 cores varies between runs; compare engines within one run.\n\n");
         md.append("| engine | build params | search params | build s | recall@10 | q/s 1 thread | q/s 2 threads |\n");
         md.append("|---|---|---|---:|---:|---:|---:|\n");
         for (AnnBenchmark.Result r : results) {

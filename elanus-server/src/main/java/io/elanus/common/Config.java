@@ -113,6 +113,12 @@ public final class Config {
         }
     }
 
+    /** The cluster-only keys set to something other than their default (the standalone server warns about them). */
+    public java.util.List<String> nonDefaultClusterSettings() {
+        return Params.CLUSTER_ONLY.stream().filter(k -> !k.defaultValue().equals(get(k)))
+                .map(k -> k.key() + "=" + get(k)).toList();
+    }
+
     public String get(ParamKey key) {
         return values.get(key.key());
     }

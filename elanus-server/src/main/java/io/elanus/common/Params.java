@@ -15,18 +15,17 @@ public final class Params {
     public static final ParamKey PROXY_MAX_DIMENSION = new ParamKey("proxy.maxDimension", ParamKey.Kind.INT, "32768", "largest vector dimension");
     public static final ParamKey PROXY_TIME_TICK_INTERVAL = new ParamKey("proxy.timeTickInterval", ParamKey.Kind.INT, "200", "milliseconds between time ticks on the DML channels");
     public static final ParamKey PROXY_MAX_TASK_NUM = new ParamKey("proxy.maxTaskNum", ParamKey.Kind.INT, "1024", "queued tasks per scheduler queue");
-    public static final ParamKey GRPC_SERVER_MAX_RECV_SIZE = new ParamKey("proxy.grpc.serverMaxRecvSize", ParamKey.Kind.INT, "268435456", "largest request in bytes");
-    public static final ParamKey GRPC_SERVER_MAX_SEND_SIZE = new ParamKey("proxy.grpc.serverMaxSendSize", ParamKey.Kind.INT, "268435456", "largest response in bytes");
+    public static final ParamKey GRPC_SERVER_MAX_RECV_SIZE = new ParamKey("proxy.grpc.serverMaxRecvSize", ParamKey.Kind.INT, "67108864", "largest request in bytes");
     public static final ParamKey DEFAULT_PARTITION_NAME = new ParamKey("common.defaultPartitionName", ParamKey.Kind.STRING, "_default", "name of the partition every collection starts with");
-    public static final ParamKey DEFAULT_INDEX_NAME = new ParamKey("common.defaultIndexName", ParamKey.Kind.STRING, "_default_idx", "index name when none is given");
     public static final ParamKey GRACEFUL_TIME = new ParamKey("common.gracefulTime", ParamKey.Kind.LONG, "5000", "staleness allowed by Bounded consistency, in milliseconds");
     public static final ParamKey TOPK_LIMIT = new ParamKey("common.topKLimit", ParamKey.Kind.INT, "16384", "largest topK, nq and offset+limit");
+    public static final ParamKey MAX_RESULT_ENTRIES = new ParamKey("proxy.maxResultEntries", ParamKey.Kind.LONG, "10000000",
+            "largest nq * (offset + limit) of one search, so a single request cannot exhaust memory (Elanus's default; Milvus's is unlimited)");
     public static final ParamKey DML_CHANNEL_NUM = new ParamKey("rootCoord.dmlChannelNum", ParamKey.Kind.INT, "16", "physical DML channels in the WAL");
     public static final ParamKey MAX_DATABASE_NUM = new ParamKey("rootCoord.maxDatabaseNum", ParamKey.Kind.INT, "64", "databases");
     public static final ParamKey MAX_PARTITION_NUM = new ParamKey("rootCoord.maxPartitionNum", ParamKey.Kind.INT, "1024", "partitions per collection");
     public static final ParamKey MAX_COLLECTION_NUM_PER_DB = new ParamKey("quotaAndLimits.limits.maxCollectionNumPerDB", ParamKey.Kind.INT, "65536", "collections per database");
     public static final ParamKey SEGMENT_MAX_SIZE = new ParamKey("dataCoord.segment.maxSize", ParamKey.Kind.LONG, "1024", "segment size in MB at which it is sealed");
-    public static final ParamKey SEGMENT_SEAL_PROPORTION = new ParamKey("dataCoord.segment.sealProportion", ParamKey.Kind.DOUBLE, "0.12", "fraction of maxSize at which an idle segment may be sealed");
     public static final ParamKey SYNC_PERIOD = new ParamKey("dataNode.segment.syncPeriod", ParamKey.Kind.LONG, "600", "seconds after which buffered data is flushed even if small (bounds WAL replay on restart)");
     public static final ParamKey LOCAL_STORAGE_PATH = new ParamKey("localStorage.path", ParamKey.Kind.STRING, "./data", "data directory (overridden by --data-dir)");
     public static final ParamKey ETCD_ENDPOINTS = new ParamKey("etcd.endpoints", ParamKey.Kind.STRING, "localhost:2379", "etcd endpoints (cluster mode only)");
@@ -37,8 +36,11 @@ public final class Params {
 
     public static final List<ParamKey> ALL = List.of(PROXY_PORT, PROXY_MAX_NAME_LENGTH, PROXY_MAX_FIELD_NUM,
             PROXY_MAX_VECTOR_FIELD_NUM, PROXY_MAX_SHARD_NUM, PROXY_MAX_DIMENSION, PROXY_TIME_TICK_INTERVAL,
-            PROXY_MAX_TASK_NUM, GRPC_SERVER_MAX_RECV_SIZE, GRPC_SERVER_MAX_SEND_SIZE, DEFAULT_PARTITION_NAME,
-            DEFAULT_INDEX_NAME, GRACEFUL_TIME, TOPK_LIMIT, DML_CHANNEL_NUM, MAX_DATABASE_NUM, MAX_PARTITION_NUM,
-            MAX_COLLECTION_NUM_PER_DB, SEGMENT_MAX_SIZE, SEGMENT_SEAL_PROPORTION, SYNC_PERIOD, LOCAL_STORAGE_PATH,
+            PROXY_MAX_TASK_NUM, GRPC_SERVER_MAX_RECV_SIZE, MAX_RESULT_ENTRIES, DEFAULT_PARTITION_NAME,
+            GRACEFUL_TIME, TOPK_LIMIT, DML_CHANNEL_NUM, MAX_DATABASE_NUM, MAX_PARTITION_NUM,
+            MAX_COLLECTION_NUM_PER_DB, SEGMENT_MAX_SIZE, SYNC_PERIOD, LOCAL_STORAGE_PATH,
             ETCD_ENDPOINTS, ETCD_ROOT_PATH, MQ_TYPE, MINIO_BUCKET, MINIO_ROOT_PATH);
+
+    /** Keys of the distributed backends: recognised, but the standalone server runs on its embedded ones. */
+    public static final List<ParamKey> CLUSTER_ONLY = List.of(ETCD_ENDPOINTS, ETCD_ROOT_PATH, MQ_TYPE, MINIO_BUCKET, MINIO_ROOT_PATH);
 }

@@ -109,6 +109,11 @@ final class DdlHandler {
         rootCoord.createCollection(db, validated, shards, level, req.getPropertiesList(), numPartitions);
     }
 
+    void renameCollection(String db, String oldName, String newDb, String newName) {
+        Names.validate("collection", newName, maxName());
+        rootCoord.renameCollection(db, oldName, newDb, newName);
+    }
+
     DescribeCollectionResponse describeCollection(String db, String name, long id) {
         CollectionInfo c = id > 0 && name.isEmpty()
                 ? rootCoord.collectionById(id).orElseThrow(() -> MilvusException.withKey(MilvusError.COLLECTION_NOT_FOUND, "collection", id))

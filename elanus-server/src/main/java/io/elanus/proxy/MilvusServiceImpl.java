@@ -208,8 +208,7 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
     @Override
     public void renameCollection(RenameCollectionRequest req, StreamObserver<Status> out) {
         replyStatus(out, () -> scheduler.ddl(() -> {
-            Names.validate("collection", req.getNewName(), 255);
-            rootCoord.renameCollection(db(req.getDbName()), req.getOldName(), req.getNewDBName(), req.getNewName());
+            ddl.renameCollection(db(req.getDbName()), req.getOldName(), req.getNewDBName(), req.getNewName());
             return null;
         }));
     }

@@ -107,6 +107,11 @@ final class SearchHandler {
                 req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config, tickNow);
 
         int k = (int) (offset + limit);
+        long maxEntries = config.getLong(Params.MAX_RESULT_ENTRIES);
+        if (maxEntries > 0 && (long) nq * k > maxEntries) {
+            throw MilvusException.invalidParameter("nq * (offset + limit) = " + ((long) nq * k)
+                    + " exceeds proxy.maxResultEntries (" + maxEntries + ")");
+        }
         if (isAutoIndex(c, anns) && !params.containsKey("ef")) {
             // AUTOINDEX picks its own search effort (Milvus's "level" 1 aims at ~90% recall): HNSW ef of at least 100.
             params.put("ef", Integer.toString(Math.max(k, AUTOINDEX_MIN_EF)));

@@ -47,6 +47,10 @@ public final class Standalone implements AutoCloseable {
     private final Proxy proxy;
 
     public Standalone(Config config, Path dataDir) throws Exception {
+        List<String> ignored = config.nonDefaultClusterSettings();
+        if (!ignored.isEmpty()) {
+            LOG.warn("standalone mode runs on its embedded meta store, WAL and object store; ignoring {}", ignored);
+        }
         kv = EmbeddedMetaKv.open(dataDir.resolve("meta"));
         wal = EmbeddedWal.open(dataDir.resolve("wal"));
         objects = new LocalObjectStore(dataDir.resolve("objects"));
