@@ -16,6 +16,8 @@ import io.milvus.grpc.LoadState;
 import io.milvus.grpc.LongArray;
 import io.milvus.grpc.PersistentSegmentInfo;
 import io.milvus.grpc.QuerySegmentInfo;
+import io.milvus.grpc.ReplicaInfo;
+import io.milvus.grpc.ShardReplica;
 import io.milvus.grpc.SegmentLevel;
 import io.milvus.grpc.SegmentState;
 
@@ -26,6 +28,8 @@ import java.util.Map;
 /** Load/release and their progress, flush and its state, and the segment listings. */
 final class LoadFlushHandler {
     private static final long FLUSH_ALL_TIMEOUT_MS = 120_000;
+    /** Milvus's name for the resource group every node belongs to by default. */
+    private static final String DEFAULT_RESOURCE_GROUP = "__default_resource_group";
 
     private final RootCoordClient rootCoord;
     private final DataCoordClient dataCoord;
@@ -163,6 +167,29 @@ final class LoadFlushHandler {
             }
         }
         return out;
+    }
+
+    /** The one in-memory replica of a loaded collection: a shard leader (query node) per vchannel. */
+    List<ReplicaInfo> replicas(String db, String collection, long collectionId) {
+        CollectionInfo c = collection.isEmpty()
+                ? rootCoord.collectionById(collectionId).orElseThrow(() -> MilvusException.withKey(MilvusError.COLLECTION_NOT_FOUND, "collection", collectionId))
+                : rootCoord.describeCollection(db, collection);
+        Map<String, QueryNodeClient> leaders = queryCoord.shardLeaders(c.getId());
+        if (leaders.isEmpty()) {
+            return List.of();
+        }
+        ReplicaInfo.Builder replica = ReplicaInfo.newBuilder().setReplicaID(1).setCollectionID(c.getId())
+                .addAllPartitionIds(queryCoord.loadedPartitions(c.getId())).setResourceGroupName(DEFAULT_RESOURCE_GROUP);
+        java.util.Set<Long> nodes = new java.util.TreeSet<>();
+        for (String v : c.getVchannelsList()) {
+            QueryNodeClient leader = leaders.get(v);
+            if (leader != null) {
+                nodes.add(leader.nodeId());
+                replica.addShardReplicas(ShardReplica.newBuilder().setLeaderID(leader.nodeId()).setLeaderAddr("in-process")
+                        .setDmChannelName(v).addNodeIds(leader.nodeId()));
+            }
+        }
+        return List.of(replica.addAllNodeIds(nodes).build());
     }
 
     private static SegmentState state(SegmentStateInternal s) {

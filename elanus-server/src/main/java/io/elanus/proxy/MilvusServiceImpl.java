@@ -394,7 +394,8 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
 
     @Override
     public void getReplicas(GetReplicasRequest req, StreamObserver<GetReplicasResponse> out) {
-        reply(out, () -> GetReplicasResponse.newBuilder().setStatus(OK).build(),
+        reply(out, () -> GetReplicasResponse.newBuilder().setStatus(OK)
+                        .addAllReplicas(loads.replicas(db(req.getDbName()), req.getCollectionName(), req.getCollectionID())).build(),
                 s -> GetReplicasResponse.newBuilder().setStatus(s).build());
     }
 
