@@ -456,6 +456,12 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
     }
 
     @Override
+    public void hybridSearch(HybridSearchRequest req, StreamObserver<SearchResults> out) {
+        reply(out, () -> scheduler.dql(() -> search.hybridSearch(db(req.getDbName()), req)).toBuilder().setStatus(OK).build(),
+                s -> SearchResults.newBuilder().setStatus(s).build());
+    }
+
+    @Override
     public void query(QueryRequest req, StreamObserver<QueryResults> out) {
         reply(out, () -> scheduler.dql(() -> query.query(db(req.getDbName()), req)).toBuilder().setStatus(OK).build(),
                 s -> QueryResults.newBuilder().setStatus(s).build());

@@ -22,6 +22,7 @@ import io.elanus.segment.FieldSchemas;
 import io.elanus.vector.MetricType;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.FieldSchema;
+import io.milvus.grpc.HybridSearchRequest;
 import io.milvus.grpc.IDs;
 import io.milvus.grpc.KeyValuePair;
 import io.milvus.grpc.LongArray;
@@ -65,53 +66,89 @@ final class SearchHandler {
 
     SearchResults search(String db, SearchRequest req) {
         if (req.getSubReqsCount() > 0) {
-            throw new MilvusException(MilvusError.SERVICE_UNIMPLEMENTED, "hybrid search is not supported yet");
+            throw new MilvusException(MilvusError.SERVICE_UNIMPLEMENTED, "sub-requests in Search are not supported; use HybridSearch");
         }
+        CollectionInfo c = rootCoord.describeCollection(db, req.getCollectionName());
+        List<KeyValuePair> sp = req.getSearchParamsList();
+        Map<String, String> params = parseParams(TypeParams.get(sp, "params").orElse("{}"));
+        long limit = limit(TypeParams.get(sp, "topk").orElse(params.getOrDefault("topk", params.get("limit"))));
+        long offset = offset(TypeParams.get(sp, "offset").orElse(params.get("offset")), limit);
+        int roundDecimal = roundDecimal(TypeParams.get(sp, "round_decimal").orElse("-1"));
+        OutputFields out = OutputFields.resolve(c.getSchema(), req.getOutputFieldsList(), false);
+        Ranked ranked = run(c, req, req.getPartitionNamesList(), (int) (offset + limit));
+        return toResults(c, ranked.perQuery(), ranked.metric().largerIsBetter(), offset, limit, roundDecimal, out);
+    }
+
+    /**
+     * Hybrid search: runs every sub-request (one vector field each) over the same partitions and
+     * consistency, then fuses their rankings with RRF (score = sum of 1 / (k + rank)) or a weighted
+     * sum of normalised scores, as Milvus's RRFRanker and WeightedRanker do.
+     */
+    SearchResults hybridSearch(String db, HybridSearchRequest req) {
+        CollectionInfo c = rootCoord.describeCollection(db, req.getCollectionName());
+        if (req.getRequestsCount() == 0) {
+            throw MilvusException.invalidParameter("hybrid search needs at least one sub-request");
+        }
+        if (req.hasFunctionScore() && req.getFunctionScore().getFunctionsCount() > 0) {
+            throw new MilvusException(MilvusError.SERVICE_UNIMPLEMENTED,
+                    "function rerankers (decay, model, boost) are not supported yet; use RRFRanker or WeightedRanker");
+        }
+        List<KeyValuePair> rp = req.getRankParamsList();
+        long limit = limit(TypeParams.get(rp, "limit").orElse(null));
+        long offset = offset(TypeParams.get(rp, "offset").orElse(null), limit);
+        int roundDecimal = roundDecimal(TypeParams.get(rp, "round_decimal").orElse("-1"));
+        Reranker ranker = Reranker.of(TypeParams.get(rp, "strategy").orElse("rrf"),
+                parseParams(TypeParams.get(rp, "params").orElse("{}")), req.getRequestsCount());
+        OutputFields out = OutputFields.resolve(c.getSchema(), req.getOutputFieldsList(), false);
+        List<Ranked> runs = new ArrayList<>();
+        for (SearchRequest sub : req.getRequestsList()) {
+            SearchRequest full = sub.toBuilder().setCollectionName(req.getCollectionName())
+                    .clearPartitionNames().addAllPartitionNames(req.getPartitionNamesList())
+                    .setConsistencyLevel(req.getConsistencyLevel()).setUseDefaultConsistency(req.getUseDefaultConsistency())
+                    .setGuaranteeTimestamp(req.getGuaranteeTimestamp()).build();
+            Map<String, String> params = parseParams(TypeParams.get(full.getSearchParamsList(), "params").orElse("{}"));
+            long subLimit = limit(TypeParams.get(full.getSearchParamsList(), "topk").orElse(params.getOrDefault("limit", Long.toString(limit + offset))));
+            runs.add(run(c, full, full.getPartitionNamesList(), (int) subLimit));
+        }
+        int nq = runs.getFirst().perQuery().size();
+        if (runs.stream().anyMatch(r -> r.perQuery().size() != nq)) {
+            throw MilvusException.invalidParameter("all sub-requests of a hybrid search must have the same nq");
+        }
+        return toResults(c, ranker.fuse(runs, nq), true, offset, limit, roundDecimal, out);
+    }
+
+    /** Per query, the best {@code k} distinct rows of the whole collection, best first. */
+    record Ranked(List<List<Hit>> perQuery, MetricType metric) {
+    }
+
+    private Ranked run(CollectionInfo c, SearchRequest req, List<String> partitionNames, int k) {
         if (!req.hasPlaceholderGroup() || req.getPlaceholderGroup().isEmpty()) {
             throw MilvusException.invalidParameter("search by primary keys is not supported yet; pass query vectors");
         }
-        CollectionInfo c = rootCoord.describeCollection(db, req.getCollectionName());
         CollectionSchema schema = c.getSchema();
         List<KeyValuePair> sp = req.getSearchParamsList();
         Map<String, String> params = parseParams(TypeParams.get(sp, "params").orElse("{}"));
-        int topkLimit = config.getInt(Params.TOPK_LIMIT);
-        long limit = longParam(TypeParams.get(sp, "topk").orElse(params.getOrDefault("topk", params.get("limit"))), "topk", -1);
-        if (limit <= 0 || limit > topkLimit) {
-            throw MilvusException.invalidParameter("topk [" + limit + "] is invalid, it should be in range [1, " + topkLimit
-                    + "], but got " + limit);
-        }
-        long offset = longParam(TypeParams.get(sp, "offset").orElse(params.get("offset")), "offset", 0);
-        if (offset < 0 || offset + limit > topkLimit) {
-            throw MilvusException.invalidParameter("(offset+limit) should be in range [1, " + topkLimit + "], but got " + (offset + limit));
-        }
         if (TypeParams.get(sp, "group_by_field").filter(s -> !s.isBlank()).isPresent()) {
             throw new MilvusException(MilvusError.SERVICE_UNIMPLEMENTED, "grouping search is not supported yet");
-        }
-        int roundDecimal = (int) longParam(TypeParams.get(sp, "round_decimal").orElse("-1"), "round_decimal", -1);
-        if (roundDecimal != -1 && (roundDecimal < 0 || roundDecimal > 6)) {
-            throw MilvusException.invalidParameter("round_decimal [" + roundDecimal + "] is invalid, should be -1 or an integer in range [0, 6]");
         }
         boolean ignoreGrowing = Boolean.parseBoolean(TypeParams.get(sp, "ignore_growing").orElse("false"));
         FieldSchema anns = annsField(schema, TypeParams.get(sp, "anns_field").orElse(""));
         MetricType metric = metric(c, anns, TypeParams.get(sp, "metric_type").orElse(""));
-
+        int topkLimit = config.getInt(Params.TOPK_LIMIT);
         io.elanus.vector.QueryVectors queries = QueryVectorParser.parse(placeholders(req.getPlaceholderGroup()), anns);
         int nq = queries.count();
         if (nq > topkLimit) {
             throw MilvusException.invalidParameter("nq [" + nq + "] is invalid, nq (number of search vector per search request) should be in range [1, " + topkLimit + "]");
         }
-        FilterPlan filter = req.getDsl().isBlank() ? null
-                : FilterCompiler.compile(req.getDsl(), schema, req.getExprTemplateValuesMap());
-        OutputFields out = OutputFields.resolve(schema, req.getOutputFieldsList(), false);
-        ReadScope scope = ReadScope.resolve(c, req.getPartitionNamesList(), queryCoord, req.getConsistencyLevel(),
-                req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config, tickNow);
-
-        int k = (int) (offset + limit);
         long maxEntries = config.getLong(Params.MAX_RESULT_ENTRIES);
         if (maxEntries > 0 && (long) nq * k > maxEntries) {
             throw MilvusException.invalidParameter("nq * (offset + limit) = " + ((long) nq * k)
                     + " exceeds proxy.maxResultEntries (" + maxEntries + ")");
         }
+        FilterPlan filter = req.getDsl().isBlank() ? null
+                : FilterCompiler.compile(req.getDsl(), schema, req.getExprTemplateValuesMap());
+        ReadScope scope = ReadScope.resolve(c, partitionNames, queryCoord, req.getConsistencyLevel(),
+                req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config, tickNow);
         if (isAutoIndex(c, anns) && !params.containsKey("ef")) {
             // AUTOINDEX picks its own search effort (Milvus's "level" 1 aims at ~90% recall): HNSW ef of at least 100.
             params.put("ef", Integer.toString(Math.max(k, AUTOINDEX_MIN_EF)));
@@ -128,36 +165,69 @@ final class SearchHandler {
                 merged.get(q).addAll(part.get(q));
             }
         }
-        return toResults(c, merged, metric, offset, limit, roundDecimal, out);
+        List<List<Hit>> best = new ArrayList<>(nq);
+        for (List<Hit> hits : merged) {
+            best.add(bestDistinct(hits, metric.largerIsBetter(), k));
+        }
+        return new Ranked(best, metric);
     }
 
-    private SearchResults toResults(CollectionInfo c, List<List<Hit>> perQuery, MetricType metric, long offset, long limit,
-                                    int roundDecimal, OutputFields out) {
+    private static List<Hit> bestDistinct(List<Hit> hits, boolean largerIsBetter, long max) {
+        hits.sort(largerIsBetter
+                ? (a, b) -> Float.compare(b.score(), a.score())
+                : (a, b) -> Float.compare(a.score(), b.score()));
+        Set<Object> seen = new HashSet<>();
+        List<Hit> out = new ArrayList<>();
+        for (Iterator<Hit> it = hits.iterator(); it.hasNext() && out.size() < max; ) {
+            Hit h = it.next();
+            if (seen.add(h.pk())) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    private long limit(String raw) {
+        int topkLimit = config.getInt(Params.TOPK_LIMIT);
+        long limit = longParam(raw, "topk", -1);
+        if (limit <= 0 || limit > topkLimit) {
+            throw MilvusException.invalidParameter("topk [" + limit + "] is invalid, it should be in range [1, " + topkLimit
+                    + "], but got " + limit);
+        }
+        return limit;
+    }
+
+    private long offset(String raw, long limit) {
+        int topkLimit = config.getInt(Params.TOPK_LIMIT);
+        long offset = longParam(raw, "offset", 0);
+        if (offset < 0 || offset + limit > topkLimit) {
+            throw MilvusException.invalidParameter("(offset+limit) should be in range [1, " + topkLimit + "], but got " + (offset + limit));
+        }
+        return offset;
+    }
+
+    private static int roundDecimal(String raw) {
+        int roundDecimal = (int) longParam(raw, "round_decimal", -1);
+        if (roundDecimal != -1 && (roundDecimal < 0 || roundDecimal > 6)) {
+            throw MilvusException.invalidParameter("round_decimal [" + roundDecimal + "] is invalid, should be -1 or an integer in range [0, 6]");
+        }
+        return roundDecimal;
+    }
+
+    private SearchResults toResults(CollectionInfo c, List<List<Hit>> perQuery, boolean largerIsBetter, long offset,
+                                    long limit, int roundDecimal, OutputFields out) {
         FieldSchema pk = FieldSchemas.primaryKey(c.getSchema());
         SearchResultData.Builder data = SearchResultData.newBuilder().setNumQueries(perQuery.size()).setTopK(limit)
                 .setPrimaryFieldName(pk.getName());
         List<Hit> all = new ArrayList<>();
         for (List<Hit> hits : perQuery) {
-            hits.sort(metric.largerIsBetter()
-                    ? (a, b) -> Float.compare(b.score(), a.score())
-                    : (a, b) -> Float.compare(a.score(), b.score()));
-            Set<Object> seen = new HashSet<>();
-            int kept = 0;
-            int skipped = 0;
-            for (Iterator<Hit> it = hits.iterator(); it.hasNext() && kept < limit; ) {
-                Hit h = it.next();
-                if (!seen.add(h.pk())) {
-                    continue;
-                }
-                if (skipped < offset) {
-                    skipped++;
-                    continue;
-                }
+            List<Hit> best = bestDistinct(new ArrayList<>(hits), largerIsBetter, offset + limit);
+            List<Hit> page = best.subList((int) Math.min(offset, best.size()), best.size());
+            for (Hit h : page) {
                 all.add(h);
                 data.addScores(round(h.score(), roundDecimal));
-                kept++;
             }
-            data.addTopks(kept);
+            data.addTopks(page.size());
         }
         data.setIds(ids(pk, all));
         data.addAllFieldsData(out.build(all)).addAllOutputFields(out.names(all));
