@@ -40,12 +40,14 @@ public final class ElanusServerProcess implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    private final int healthPort;
     private Process process;
     private Path logFile;
 
-    private ElanusServerProcess(Path dataDir, int port) {
+    private ElanusServerProcess(Path dataDir, int port, int healthPort) {
         this.dataDir = dataDir;
         this.port = port;
+        this.healthPort = healthPort;
     }
 
     /** Starts a server on a free port with a fresh data directory under {@code target/}. */
@@ -54,7 +56,7 @@ public final class ElanusServerProcess implements AutoCloseable {
             Path targetDir = Paths.get("target").toAbsolutePath();
             Files.createDirectories(targetDir);
             Path dataDir = Files.createTempDirectory(targetDir, "elanus-data-");
-            ElanusServerProcess server = new ElanusServerProcess(dataDir, freePort());
+            ElanusServerProcess server = new ElanusServerProcess(dataDir, freePort(), freePort());
             try {
                 server.launch();
             } catch (RuntimeException e) {
@@ -69,6 +71,11 @@ public final class ElanusServerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The port of the server's /healthz endpoint. */
+    public int healthPort() {
+        return healthPort;
     }
 
     public Path dataDir() {
@@ -175,6 +182,8 @@ public final class ElanusServerProcess implements AutoCloseable {
         command.add(dataDir.toString());
         command.add("--port");
         command.add(Integer.toString(port));
+        command.add("--metrics-port");
+        command.add(Integer.toString(healthPort));
         return command;
     }
 

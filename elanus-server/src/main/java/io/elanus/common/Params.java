@@ -16,6 +16,8 @@ public final class Params {
     public static final ParamKey PROXY_TIME_TICK_INTERVAL = new ParamKey("proxy.timeTickInterval", ParamKey.Kind.INT, "200", "milliseconds between time ticks on the DML channels");
     public static final ParamKey PROXY_MAX_TASK_NUM = new ParamKey("proxy.maxTaskNum", ParamKey.Kind.INT, "1024", "queued tasks per scheduler queue");
     public static final ParamKey GRPC_SERVER_MAX_RECV_SIZE = new ParamKey("proxy.grpc.serverMaxRecvSize", ParamKey.Kind.INT, "67108864", "largest request in bytes");
+    public static final ParamKey METRICS_PORT = new ParamKey("metrics.port", ParamKey.Kind.INT, "9091",
+            "HTTP port of the management endpoint (/healthz); 0 disables it");
     public static final ParamKey DEFAULT_PARTITION_NAME = new ParamKey("common.defaultPartitionName", ParamKey.Kind.STRING, "_default", "name of the partition every collection starts with");
     public static final ParamKey GRACEFUL_TIME = new ParamKey("common.gracefulTime", ParamKey.Kind.LONG, "5000", "staleness allowed by Bounded consistency, in milliseconds");
     public static final ParamKey TOPK_LIMIT = new ParamKey("common.topKLimit", ParamKey.Kind.INT, "16384", "largest topK, nq and offset+limit");
@@ -36,7 +38,7 @@ public final class Params {
 
     public static final List<ParamKey> ALL = List.of(PROXY_PORT, PROXY_MAX_NAME_LENGTH, PROXY_MAX_FIELD_NUM,
             PROXY_MAX_VECTOR_FIELD_NUM, PROXY_MAX_SHARD_NUM, PROXY_MAX_DIMENSION, PROXY_TIME_TICK_INTERVAL,
-            PROXY_MAX_TASK_NUM, GRPC_SERVER_MAX_RECV_SIZE, MAX_RESULT_ENTRIES, DEFAULT_PARTITION_NAME,
+            PROXY_MAX_TASK_NUM, METRICS_PORT, GRPC_SERVER_MAX_RECV_SIZE, MAX_RESULT_ENTRIES, DEFAULT_PARTITION_NAME,
             GRACEFUL_TIME, TOPK_LIMIT, DML_CHANNEL_NUM, MAX_DATABASE_NUM, MAX_PARTITION_NUM,
             MAX_COLLECTION_NUM_PER_DB, SEGMENT_MAX_SIZE, SYNC_PERIOD, LOCAL_STORAGE_PATH,
             ETCD_ENDPOINTS, ETCD_ROOT_PATH, MQ_TYPE, MINIO_BUCKET, MINIO_ROOT_PATH);

@@ -41,11 +41,17 @@ public final class ElanusMain implements Runnable {
         @Option(names = "--port", description = "gRPC port (default: proxy.port, 19530)")
         Integer port;
 
+        @Option(names = "--metrics-port", description = "port of the /healthz endpoint, 0 to disable (default: metrics.port, 9091)")
+        Integer metricsPort;
+
         @Override
         public Integer call() throws Exception {
             Map<String, String> overrides = new HashMap<>();
             if (port != null) {
                 overrides.put(Params.PROXY_PORT.key(), port.toString());
+            }
+            if (metricsPort != null) {
+                overrides.put(Params.METRICS_PORT.key(), metricsPort.toString());
             }
             Config cfg;
             try {
@@ -62,6 +68,7 @@ public final class ElanusMain implements Runnable {
                 stopped.countDown();
             }, "elanus-shutdown"));
             System.out.println("Elanus standalone ready: Milvus gRPC API on 0.0.0.0:" + server.port()
+                    + (server.healthPort() > 0 ? ", /healthz on 0.0.0.0:" + server.healthPort() : "")
                     + ", data in " + dir.toAbsolutePath());
             System.out.flush();
             stopped.await();

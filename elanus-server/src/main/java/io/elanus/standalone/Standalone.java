@@ -2,6 +2,7 @@ package io.elanus.standalone;
 
 import io.elanus.common.Component;
 import io.elanus.common.Config;
+import io.elanus.common.Params;
 import io.elanus.datacoord.DataCoord;
 import io.elanus.datanode.DataNode;
 import io.elanus.indexnode.IndexNode;
@@ -45,6 +46,7 @@ public final class Standalone implements AutoCloseable {
     private final ObjectStore objects;
     private final List<Component> started = new ArrayList<>();
     private final Proxy proxy;
+    private final HealthEndpoint health;
 
     public Standalone(Config config, Path dataDir) throws Exception {
         List<String> ignored = config.nonDefaultClusterSettings();
@@ -78,6 +80,13 @@ public final class Standalone implements AutoCloseable {
             started.add(c);
             LOG.info("{} is {}", c.roleName(), c.state());
         }
+        int metricsPort = config.getInt(Params.METRICS_PORT);
+        health = metricsPort > 0 ? HealthEndpoint.start(metricsPort, this::componentStates) : null;
+    }
+
+    /** The port of /healthz, or -1 when it is not served. */
+    public int healthPort() {
+        return health == null ? -1 : health.port();
     }
 
     public int port() {
@@ -94,6 +103,9 @@ public final class Standalone implements AutoCloseable {
 
     @Override
     public void close() {
+        if (health != null) {
+            health.close();
+        }
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).stop();
