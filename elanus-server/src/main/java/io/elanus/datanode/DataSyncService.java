@@ -113,13 +113,13 @@ final class DataSyncService implements AutoCloseable {
                 if (meta == null || meta.getState() == SegmentStateInternal.FLUSHED || meta.getState() == SegmentStateInternal.DROPPED) {
                     return; // already persisted before a restart (or dropped): replay must not duplicate it
                 }
-                buf = new SegmentBuffer(msg.getSegmentId(), msg.getPartitionId(), offset);
+                buf = new SegmentBuffer(msg.getSegmentId(), msg.getPartitionId());
                 buffers.put(msg.getSegmentId(), buf);
             }
-            buf.add(msg.getInsert(), msg.getTimestamp());
+            buf.add(msg.getInsert(), msg.getTimestamp(), offset);
             dataCoord.reportBufferedRows(buf.segmentId, buf.rows());
         } else if (msg.getType() == WalMsgType.DELETE) {
-            deletes.add(msg.getDelete().getPrimaryKeys(), msg.getTimestamp(), offset);
+            deletes.add(msg.getDelete().getPrimaryKeys(), msg.getTimestamp());
         }
     }
 
@@ -152,7 +152,7 @@ final class DataSyncService implements AutoCloseable {
         }
         long checkpoint = batch.nextOffset();
         for (SegmentBuffer b : buffers.values()) {
-            checkpoint = Math.min(checkpoint, b.firstOffset);
+            checkpoint = Math.min(checkpoint, b.minOffset());
         }
         WalPositionPb pos = WalPositionPb.newBuilder().setChannel(watch.getPchannel()).setOffset(checkpoint)
                 .setTimestamp(batch.tickTs()).build();

@@ -5,17 +5,13 @@ import io.milvus.grpc.IDs;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Deletes of one vchannel not yet written to a delete log, with the WAL offset of the first. */
+/** Deletes of one vchannel not yet written to a delete log (every flush writes all of them). */
 final class DeleteBuffer {
     final List<Long> intKeys = new ArrayList<>();
     final List<String> stringKeys = new ArrayList<>();
     final List<Long> timestamps = new ArrayList<>();
-    long firstOffset = -1;
 
-    void add(IDs keys, long ts, long offset) {
-        if (firstOffset < 0) {
-            firstOffset = offset;
-        }
+    void add(IDs keys, long ts) {
         if (keys.hasIntId()) {
             for (long k : keys.getIntId().getDataList()) {
                 intKeys.add(k);
@@ -37,6 +33,5 @@ final class DeleteBuffer {
         intKeys.clear();
         stringKeys.clear();
         timestamps.clear();
-        firstOffset = -1;
     }
 }

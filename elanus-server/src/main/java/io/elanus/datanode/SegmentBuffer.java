@@ -8,23 +8,31 @@ import java.util.List;
 
 /**
  * Inserts of one growing segment buffered by a flow graph until the segment is flushed. Keeps the
- * WAL offset of its first message: the channel checkpoint may not pass it while it is unflushed.
+ * smallest WAL offset of its messages: the channel checkpoint may not pass it while it is unflushed.
+ * (Messages are applied in timestamp order, which is not always offset order, so the first message
+ * applied is not necessarily the one with the smallest offset.)
  */
 final class SegmentBuffer {
     final long segmentId;
     final long partitionId;
-    final long firstOffset;
+    private long minOffset;
     private final List<InsertBody> inserts = new ArrayList<>();
     private final List<long[]> timestamps = new ArrayList<>();
     private long rows;
 
-    SegmentBuffer(long segmentId, long partitionId, long firstOffset) {
+    SegmentBuffer(long segmentId, long partitionId) {
         this.segmentId = segmentId;
         this.partitionId = partitionId;
-        this.firstOffset = firstOffset;
+        this.minOffset = Long.MAX_VALUE;
     }
 
-    void add(InsertBody body, long ts) {
+    /** The smallest WAL offset of any buffered message. */
+    long minOffset() {
+        return minOffset;
+    }
+
+    void add(InsertBody body, long ts, long offset) {
+        minOffset = Math.min(minOffset, offset);
         inserts.add(body);
         long[] t = new long[(int) body.getNumRows()];
         java.util.Arrays.fill(t, ts);
