@@ -130,12 +130,4 @@ public final class Config {
     public long getLong(ParamKey key) {
         return Long.parseLong(get(key).trim());
     }
-
-    public double getDouble(ParamKey key) {
-        return Double.parseDouble(get(key).trim());
-    }
-
-    public boolean getBool(ParamKey key) {
-        return Boolean.parseBoolean(get(key).trim());
-    }
 }

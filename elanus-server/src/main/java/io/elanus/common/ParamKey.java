@@ -6,7 +6,7 @@ package io.elanus.common;
  * underscores, as Milvus does ({@code proxy.port} -> {@code PROXY_PORT}).
  */
 public record ParamKey(String key, Kind kind, String defaultValue, String doc) {
-    public enum Kind { INT, LONG, DOUBLE, BOOL, STRING }
+    public enum Kind { INT, LONG, STRING }
 
     public String envName() {
         return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
@@ -18,13 +18,6 @@ public record ParamKey(String key, Kind kind, String defaultValue, String doc) {
             switch (kind) {
                 case INT -> Integer.parseInt(value.trim());
                 case LONG -> Long.parseLong(value.trim());
-                case DOUBLE -> Double.parseDouble(value.trim());
-                case BOOL -> {
-                    String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-                    if (!v.equals("true") && !v.equals("false")) {
-                        throw new IllegalArgumentException();
-                    }
-                }
                 case STRING -> {
                 }
             }
