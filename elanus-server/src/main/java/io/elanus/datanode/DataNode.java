@@ -28,7 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DataNode extends RoleComponent implements DataNodeClient {
     private static final Logger LOG = LoggerFactory.getLogger(DataNode.class);
 
-    private final long nodeId;
     private final MetaKv kv;
     private final Wal wal;
     private final ObjectStore objects;
@@ -39,7 +38,6 @@ public final class DataNode extends RoleComponent implements DataNodeClient {
 
     public DataNode(long nodeId, MetaKv kv, Wal wal, ObjectStore objects, DataCoordClient dataCoord, RootCoordClient rootCoord) {
         super(kv, nodeId);
-        this.nodeId = nodeId;
         this.kv = kv;
         this.wal = wal;
         this.objects = objects;
@@ -49,7 +47,7 @@ public final class DataNode extends RoleComponent implements DataNodeClient {
 
     @Override
     public long nodeId() {
-        return nodeId;
+        return serverId();
     }
 
     @Override
@@ -64,7 +62,7 @@ public final class DataNode extends RoleComponent implements DataNodeClient {
 
     @Override
     public void start() {
-        String prefix = "channelwatch/" + nodeId + "/";
+        String prefix = "channelwatch/" + serverId() + "/";
         long revision = kv.currentRevision();
         // First the channels already assigned (checkWatchedList), then every later change.
         for (KvEntry e : kv.scanPrefix(prefix)) {
@@ -83,7 +81,7 @@ public final class DataNode extends RoleComponent implements DataNodeClient {
             DataSyncService s = flowGraphs.remove(vchannel);
             if (s != null) {
                 s.close();
-                LOG.info("datanode {} stopped data sync of {}", nodeId, vchannel);
+                LOG.info("datanode {} stopped data sync of {}", serverId(), vchannel);
             }
         }
     }
@@ -102,7 +100,7 @@ public final class DataNode extends RoleComponent implements DataNodeClient {
         flowGraphs.computeIfAbsent(info.getVchannel(), v -> {
             DataSyncService s = new DataSyncService(info, wal, objects, dataCoord, rootCoord);
             s.start();
-            LOG.info("datanode {} started data sync of {}", nodeId, v);
+            LOG.info("datanode {} started data sync of {}", serverId(), v);
             return s;
         });
         if (info.getState() == ChannelWatchState.TO_WATCH) {

@@ -29,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * own state.
  */
 public final class QueryNode extends RoleComponent implements QueryNodeClient {
-    private final long nodeId;
     private final Wal wal;
     private final SegmentLoader loader;
     private final Map<String, ShardDelegator> delegators = new ConcurrentHashMap<>();
@@ -41,7 +40,6 @@ public final class QueryNode extends RoleComponent implements QueryNodeClient {
     /** @param indexCache local directory where index files are copied to be memory-mapped */
     public QueryNode(long nodeId, MetaKv kv, Wal wal, ObjectStore objects, Path indexCache) {
         super(kv, nodeId);
-        this.nodeId = nodeId;
         this.wal = wal;
         this.objects = objects;
         this.indexCache = indexCache;
@@ -50,7 +48,7 @@ public final class QueryNode extends RoleComponent implements QueryNodeClient {
 
     @Override
     public long nodeId() {
-        return nodeId;
+        return serverId();
     }
 
     @Override
