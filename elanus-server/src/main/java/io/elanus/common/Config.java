@@ -127,6 +127,10 @@ public final class Config {
         return Integer.parseInt(get(key).trim());
     }
 
+    public boolean getBool(ParamKey key) {
+        return Boolean.parseBoolean(get(key).trim());
+    }
+
     public long getLong(ParamKey key) {
         return Long.parseLong(get(key).trim());
     }

@@ -6,7 +6,7 @@ package io.elanus.common;
  * underscores, as Milvus does ({@code proxy.port} -> {@code PROXY_PORT}).
  */
 public record ParamKey(String key, Kind kind, String defaultValue, String doc) {
-    public enum Kind { INT, LONG, STRING }
+    public enum Kind { INT, LONG, STRING, BOOL }
 
     public String envName() {
         return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
@@ -18,6 +18,11 @@ public record ParamKey(String key, Kind kind, String defaultValue, String doc) {
             switch (kind) {
                 case INT -> Integer.parseInt(value.trim());
                 case LONG -> Long.parseLong(value.trim());
+                case BOOL -> {
+                    if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
+                        throw new IllegalArgumentException(value);
+                    }
+                }
                 case STRING -> {
                 }
             }

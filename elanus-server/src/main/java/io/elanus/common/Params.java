@@ -35,14 +35,35 @@ public final class Params {
     public static final ParamKey MQ_TYPE = new ParamKey("mq.type", ParamKey.Kind.STRING, "default", "WAL backend: default = embedded in standalone");
     public static final ParamKey MINIO_BUCKET = new ParamKey("minio.bucketName", ParamKey.Kind.STRING, "a-bucket", "object store bucket (cluster mode only)");
     public static final ParamKey MINIO_ROOT_PATH = new ParamKey("minio.rootPath", ParamKey.Kind.STRING, "files", "key prefix in the object store");
+    public static final ParamKey KAFKA_BROKER_LIST = new ParamKey("kafka.brokerList", ParamKey.Kind.STRING, "", "Kafka bootstrap servers (cluster mode with mq.type kafka)");
+    public static final ParamKey MINIO_ADDRESS = new ParamKey("minio.address", ParamKey.Kind.STRING, "localhost", "host of the S3-compatible object store (cluster mode only)");
+    public static final ParamKey MINIO_PORT = new ParamKey("minio.port", ParamKey.Kind.INT, "9000", "port of the S3-compatible object store");
+    public static final ParamKey MINIO_ACCESS_KEY = new ParamKey("minio.accessKeyID", ParamKey.Kind.STRING, "minioadmin", "object store access key");
+    public static final ParamKey MINIO_SECRET_KEY = new ParamKey("minio.secretAccessKey", ParamKey.Kind.STRING, "minioadmin", "object store secret key");
+    public static final ParamKey MINIO_USE_SSL = new ParamKey("minio.useSSL", ParamKey.Kind.BOOL, "false", "reach the object store over HTTPS");
+    public static final ParamKey SESSION_TTL = new ParamKey("common.session.ttl", ParamKey.Kind.INT, "10",
+            "seconds after which the session of a dead process expires and its work is reassigned (Elanus's default; Milvus's is 30)");
+    public static final ParamKey ROOTCOORD_PORT = new ParamKey("rootCoord.port", ParamKey.Kind.INT, "53100", "internal gRPC port of rootcoord (cluster mode)");
+    public static final ParamKey DATACOORD_PORT = new ParamKey("dataCoord.port", ParamKey.Kind.INT, "13333", "internal gRPC port of datacoord (cluster mode)");
+    public static final ParamKey QUERYCOORD_PORT = new ParamKey("queryCoord.port", ParamKey.Kind.INT, "19531", "internal gRPC port of querycoord (cluster mode)");
+    public static final ParamKey DATANODE_PORT = new ParamKey("dataNode.port", ParamKey.Kind.INT, "21124", "internal gRPC port of a datanode (cluster mode; 0 picks a free one)");
+    public static final ParamKey QUERYNODE_PORT = new ParamKey("queryNode.port", ParamKey.Kind.INT, "21123", "internal gRPC port of a querynode (cluster mode; 0 picks a free one)");
+    public static final ParamKey INDEXNODE_PORT = new ParamKey("indexNode.port", ParamKey.Kind.INT, "21121", "internal gRPC port of an indexnode (cluster mode; 0 picks a free one)");
+    public static final ParamKey PROXY_INTERNAL_PORT = new ParamKey("proxy.internalPort", ParamKey.Kind.INT, "19529", "internal gRPC port of a proxy (cluster mode; 0 picks a free one)");
+    public static final ParamKey NODE_IP = new ParamKey("common.nodeIP", ParamKey.Kind.STRING, "127.0.0.1",
+            "address other processes reach this one's internal gRPC port at (cluster mode; Elanus's key)");
 
     public static final List<ParamKey> ALL = List.of(PROXY_PORT, PROXY_MAX_NAME_LENGTH, PROXY_MAX_FIELD_NUM,
             PROXY_MAX_VECTOR_FIELD_NUM, PROXY_MAX_SHARD_NUM, PROXY_MAX_DIMENSION, PROXY_TIME_TICK_INTERVAL,
             PROXY_MAX_TASK_NUM, METRICS_PORT, GRPC_SERVER_MAX_RECV_SIZE, MAX_RESULT_ENTRIES, DEFAULT_PARTITION_NAME,
             GRACEFUL_TIME, TOPK_LIMIT, DML_CHANNEL_NUM, MAX_DATABASE_NUM, MAX_PARTITION_NUM,
             MAX_COLLECTION_NUM_PER_DB, SEGMENT_MAX_SIZE, SYNC_PERIOD, LOCAL_STORAGE_PATH,
-            ETCD_ENDPOINTS, ETCD_ROOT_PATH, MQ_TYPE, MINIO_BUCKET, MINIO_ROOT_PATH);
+            ETCD_ENDPOINTS, ETCD_ROOT_PATH, MQ_TYPE, MINIO_BUCKET, MINIO_ROOT_PATH, KAFKA_BROKER_LIST,
+            MINIO_ADDRESS, MINIO_PORT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_USE_SSL, SESSION_TTL,
+            ROOTCOORD_PORT, DATACOORD_PORT, QUERYCOORD_PORT, DATANODE_PORT, QUERYNODE_PORT, INDEXNODE_PORT,
+            PROXY_INTERNAL_PORT, NODE_IP);
 
     /** Keys of the distributed backends: recognised, but the standalone server runs on its embedded ones. */
-    public static final List<ParamKey> CLUSTER_ONLY = List.of(ETCD_ENDPOINTS, ETCD_ROOT_PATH, MQ_TYPE, MINIO_BUCKET, MINIO_ROOT_PATH);
+    public static final List<ParamKey> CLUSTER_ONLY = List.of(ETCD_ENDPOINTS, ETCD_ROOT_PATH, MQ_TYPE, MINIO_BUCKET,
+            MINIO_ROOT_PATH, KAFKA_BROKER_LIST, MINIO_ADDRESS, MINIO_PORT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_USE_SSL);
 }

@@ -3,6 +3,8 @@ package io.elanus.common;
 import io.elanus.storage.kv.MetaKv;
 import io.milvus.grpc.StateCode;
 
+import java.time.Duration;
+
 /**
  * The state and session bookkeeping every role shares: a state code readable from any thread,
  * and {@link #register} publishing the role's {@link Session} in the meta store (seed 001: init,
@@ -14,6 +16,8 @@ public abstract class RoleComponent implements Component {
     private final long serverId;
     private volatile StateCode state = StateCode.Abnormal;
     private Session session;
+    private String address = "in-process";
+    private Duration sessionTtl = Session.DEFAULT_TTL;
 
     protected RoleComponent(MetaKv kv, long serverId) {
         this.kv = kv;
@@ -33,15 +37,19 @@ public abstract class RoleComponent implements Component {
         state = next;
     }
 
-    /** Where other roles reach this one; in-process in standalone. */
-    protected String address() {
-        return "in-process";
+    /**
+     * Where other roles reach this one and how long its session outlives the process: set by the
+     * cluster launcher before {@link #register}; standalone keeps the in-process defaults.
+     */
+    public final synchronized void advertise(String address, Duration sessionTtl) {
+        this.address = address;
+        this.sessionTtl = sessionTtl;
     }
 
     @Override
     public synchronized void register() {
         if (session == null) {
-            session = Session.register(kv, roleName(), serverId, address());
+            session = Session.register(kv, roleName(), serverId, address, sessionTtl);
         }
     }
 

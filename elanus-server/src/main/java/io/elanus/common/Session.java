@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class Session implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     public static final String PREFIX = "session/";
-    private static final Duration TTL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
 
     private final MetaKv kv;
     private final long leaseId;
@@ -31,8 +31,8 @@ public final class Session implements AutoCloseable {
         this.keepAlive = keepAlive;
     }
 
-    public static Session register(MetaKv kv, String role, long serverId, String address) {
-        long lease = kv.grantLease(TTL);
+    public static Session register(MetaKv kv, String role, long serverId, String address, Duration ttl) {
+        long lease = kv.grantLease(ttl);
         SessionInfo info = SessionInfo.newBuilder().setServerId(serverId).setRole(role).setAddress(address).build();
         kv.put(PREFIX + role + "-" + serverId, info.toByteArray(), lease);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("session-" + role));
@@ -40,7 +40,7 @@ public final class Session implements AutoCloseable {
             if (!kv.keepAlive(lease)) {
                 LOG.error("session of {}-{} expired", role, serverId);
             }
-        }, TTL.toMillis() / 3, TTL.toMillis() / 3, TimeUnit.MILLISECONDS);
+        }, ttl.toMillis() / 3, ttl.toMillis() / 3, TimeUnit.MILLISECONDS);
         return new Session(kv, lease, timer);
     }
 

@@ -10,9 +10,12 @@ import io.elanus.storage.kv.MetaKv;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Assigns vchannels to datanodes the way the seeds describe: by writing
@@ -24,7 +27,7 @@ final class ChannelManager {
     static final String WATCH_PREFIX = "channelwatch/";
 
     private final MetaKv kv;
-    private final List<Long> dataNodes = new ArrayList<>();
+    private final Set<Long> dataNodes = new LinkedHashSet<>();
 
     ChannelManager(MetaKv kv) {
         this.kv = kv;
@@ -34,8 +37,39 @@ final class ChannelManager {
         dataNodes.add(nodeId);
     }
 
+    void removeDataNode(long nodeId) {
+        dataNodes.remove(nodeId);
+    }
+
+    /**
+     * Moves every channel watched by a node outside {@code liveNodes} (its session expired) to the
+     * least loaded live datanode, in one transaction per channel: the old key goes, the new
+     * ToWatch key resumes from {@code checkpoint} (everything before it is in flushed segments).
+     * Returns the channels moved.
+     */
+    List<String> reassignOrphans(Set<Long> liveNodes, Function<String, WalPositionPb> checkpoint,
+                                 Function<String, Long> pendingFlushTs) {
+        List<String> moved = new ArrayList<>();
+        if (liveNodes.stream().noneMatch(dataNodes::contains)) {
+            return moved;
+        }
+        for (KvEntry e : kv.scanPrefix(WATCH_PREFIX)) {
+            ChannelWatchInfo old = parse(e.value());
+            if (liveNodes.contains(old.getNodeId())) {
+                continue;
+            }
+            long node = leastLoadedNode(liveNodes);
+            ChannelWatchInfo info = old.toBuilder().setState(ChannelWatchState.TO_WATCH).setNodeId(node)
+                    .setSeekPosition(checkpoint.apply(old.getVchannel()))
+                    .setPendingFlushTs(pendingFlushTs.apply(old.getVchannel())).build();
+            kv.multiSaveAndRemove(Map.of(WATCH_PREFIX + node + "/" + old.getVchannel(), info.toByteArray()), Set.of(e.key()));
+            moved.add(old.getVchannel() + " -> datanode " + node);
+        }
+        return moved;
+    }
+
     void watch(CollectionInfo collection, String vchannel, String pchannel, WalPositionPb seek) {
-        long node = leastLoadedNode();
+        long node = leastLoadedNode(dataNodes);
         ChannelWatchInfo info = ChannelWatchInfo.newBuilder()
                 .setVchannel(vchannel).setPchannel(pchannel).setCollectionId(collection.getId())
                 .setState(ChannelWatchState.TO_WATCH).setSeekPosition(seek)
@@ -60,12 +94,12 @@ final class ChannelManager {
         return Optional.empty();
     }
 
-    private long leastLoadedNode() {
-        if (dataNodes.isEmpty()) {
+    private long leastLoadedNode(Set<Long> candidates) {
+        Map<Long, Integer> load = new HashMap<>();
+        dataNodes.stream().filter(candidates::contains).forEach(n -> load.put(n, 0));
+        if (load.isEmpty()) {
             throw new IllegalStateException("no datanode registered");
         }
-        Map<Long, Integer> load = new HashMap<>();
-        dataNodes.forEach(n -> load.put(n, 0));
         for (KvEntry e : kv.scanPrefix(WATCH_PREFIX)) {
             long node = Long.parseLong(e.key().substring(WATCH_PREFIX.length(), e.key().indexOf('/', WATCH_PREFIX.length())));
             load.computeIfPresent(node, (k, v) -> v + 1);

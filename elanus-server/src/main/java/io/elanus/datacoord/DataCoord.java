@@ -61,6 +61,8 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     /** Rows handed out to growing segments since they were opened (allocation is in memory, like Milvus). */
     private final Map<Long, Long> allocatedRows = new HashMap<>();
     private final Map<Long, Long> bufferedRows = new ConcurrentHashMap<>();
+    /** vchannel -> the latest flush timestamp asked of its datanode, handed on if that node dies. */
+    private final Map<String, Long> pendingFlushTs = new HashMap<>();
     private final Map<Long, IndexMeta> indexes = new ConcurrentHashMap<>();
     private final Map<String, SegmentIndexMeta> segmentIndexes = new ConcurrentHashMap<>();
     private final List<SegmentListener> listeners = new CopyOnWriteArrayList<>();
@@ -85,6 +87,24 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
         dataNodes.put(node.nodeId(), node);
         synchronized (this) {
             channels.addDataNode(node.nodeId());
+        }
+    }
+
+    /** A datanode's session is gone: it gets no more channels or flush requests. */
+    public synchronized void removeDataNode(long nodeId) {
+        dataNodes.remove(nodeId);
+        channels.removeDataNode(nodeId);
+    }
+
+    /**
+     * Channels watched by datanodes outside {@code liveNodes} (their sessions expired) move to live
+     * ones and resume from their checkpoints, carrying any flush still pending on them.
+     */
+    public synchronized void reassignChannels(Set<Long> liveNodes) {
+        List<String> moved = channels.reassignOrphans(liveNodes, this::channelCheckpoint,
+                v -> pendingFlushTs.getOrDefault(v, 0L));
+        if (!moved.isEmpty()) {
+            LOG.info("reassigned channels of lost datanodes: {}", moved);
         }
     }
 
@@ -147,6 +167,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     public synchronized void onCollectionDropped(CollectionInfo c) {
         c.getVchannelsList().forEach(v -> {
             channels.release(v);
+            pendingFlushTs.remove(v);
             kv.delete(CHECKPOINT_PREFIX + v);
         });
         dropSegments(s -> s.getCollectionId() == c.getId());
@@ -224,8 +245,20 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
             allocatedRows.remove(s.getId());
             byChannel.computeIfAbsent(s.getVchannel(), k -> new ArrayList<>()).add(s.getId());
         }
-        byChannel.forEach((v, ids) -> dataNodeOf(v).ifPresent(n -> n.flushSegments(v, ids, flushTs)));
+        byChannel.forEach((v, ids) -> requestFlush(v, ids, flushTs));
         return flushTs;
+    }
+
+    private void requestFlush(String vchannel, List<Long> segmentIds, long flushTs) {
+        pendingFlushTs.merge(vchannel, flushTs, Math::max);
+        dataNodeOf(vchannel).ifPresent(n -> {
+            try {
+                n.flushSegments(vchannel, segmentIds, flushTs);
+            } catch (RuntimeException e) {
+                // The node is unreachable; when its session expires the channel moves on with this flush pending.
+                LOG.warn("asking datanode {} to flush {} failed: {}", n.nodeId(), vchannel, e.toString());
+            }
+        });
     }
 
     private Optional<DataNodeClient> dataNodeOf(String vchannel) {
@@ -247,7 +280,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
         growing.forEach(s -> withSegments.add(s.getVchannel()));
         rootCoord.collectionById(collectionId).ifPresent(c -> c.getVchannelsList().stream()
                 .filter(v -> !withSegments.contains(v))
-                .forEach(v -> dataNodeOf(v).ifPresent(n -> n.flushSegments(v, List.of(), flushTs))));
+                .forEach(v -> requestFlush(v, List.of(), flushTs)));
         List<Long> ids = new ArrayList<>();
         segments.values().stream().filter(s -> s.getCollectionId() == collectionId
                         && (s.getState() == SegmentStateInternal.SEALED || s.getState() == SegmentStateInternal.FLUSHING))

@@ -73,6 +73,9 @@ final class DataSyncService implements AutoCloseable {
                 flushRequests.add(new FlushRequest(List.of(s.getId()), s.getEndTs()));
             }
         }
+        if (watch.getPendingFlushTs() > 0) {
+            flushRequests.add(new FlushRequest(List.of(), watch.getPendingFlushTs()));
+        }
         this.thread = new Thread(this::run, "datanode-sync-" + watch.getVchannel());
         this.thread.setDaemon(true);
     }

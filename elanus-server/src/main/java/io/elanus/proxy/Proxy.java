@@ -96,11 +96,6 @@ public final class Proxy extends RoleComponent {
     }
 
 
-    @Override
-    protected String address() {
-        return "0.0.0.0:" + port();
-    }
-
     public int port() {
         return server.getPort();
     }

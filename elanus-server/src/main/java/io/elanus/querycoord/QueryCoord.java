@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,6 +51,8 @@ public final class QueryCoord extends RoleComponent implements QueryCoordClient,
     private final Map<Long, LoadMeta> loads = new ConcurrentHashMap<>();
     /** vchannel -> node serving it. */
     private final Map<String, QueryNodeClient> placement = new ConcurrentHashMap<>();
+    /** Vchannels of loaded collections whose node died while no other was alive. */
+    private final Set<String> unplaced = new LinkedHashSet<>();
     /** collection -> the timestamp its load was asked at; loaded once every channel's tsafe passes it. */
     private final Map<Long, Long> loadTs = new ConcurrentHashMap<>();
 
@@ -60,8 +63,12 @@ public final class QueryCoord extends RoleComponent implements QueryCoordClient,
         this.dataCoord = dataCoord;
     }
 
+    /** A query node joined; channels left without one (their node died when no other was alive) go to it. */
     public synchronized void registerQueryNode(QueryNodeClient node) {
         queryNodes.add(node);
+        if (!unplaced.isEmpty()) {
+            placeOrphans(List.copyOf(unplaced));
+        }
     }
 
     @Override
@@ -123,25 +130,82 @@ public final class QueryCoord extends RoleComponent implements QueryCoordClient,
     }
 
     private void placeChannels(CollectionInfo c) {
-        if (queryNodes.isEmpty()) {
-            throw new IllegalStateException("no query node registered");
-        }
         loadTs.put(c.getId(), rootCoord.allocTimestamp());
-        int i = 0;
-        for (String v : c.getVchannelsList()) {
-            QueryNodeClient node = queryNodes.get(i++ % queryNodes.size());
-            // Checkpoint before the segment list: a segment flushed in between is then either in the
-            // list (its WAL inserts are skipped) or still after the checkpoint (consumed as growing).
-            long from = dataCoord.channelCheckpoint(v).getOffset();
-            List<SegmentMeta> flushed = dataCoord.segments(c.getId()).stream()
-                    .filter(s -> s.getState() == SegmentStateInternal.FLUSHED).toList();
-            node.watchChannel(c, v, from, flushed);
-            placement.put(v, node);
+        if (queryNodes.isEmpty()) {
+            LOG.warn("no query node is registered; collection {} loads when one joins", c.getId());
+            unplaced.addAll(c.getVchannelsList());
+            return;
         }
-        for (SegmentIndexMeta si : dataCoord.segmentIndexes(c.getId())) {
-            onSegmentIndexBuilt(si);
+        for (String v : c.getVchannelsList()) {
+            placeChannel(c, v, leastLoadedNode());
         }
         LOG.info("collection {} placed on query nodes", c.getId());
+    }
+
+    /** Makes {@code node} the delegator of the vchannel: sealed segments from storage, the rest from the WAL, then indexes. */
+    private void placeChannel(CollectionInfo c, String vchannel, QueryNodeClient node) {
+        // Checkpoint before the segment list: a segment flushed in between is then either in the
+        // list (its WAL inserts are skipped) or still after the checkpoint (consumed as growing).
+        long from = dataCoord.channelCheckpoint(vchannel).getOffset();
+        List<SegmentMeta> flushed = dataCoord.segments(c.getId()).stream()
+                .filter(s -> s.getState() == SegmentStateInternal.FLUSHED).toList();
+        node.watchChannel(c, vchannel, from, flushed);
+        placement.put(vchannel, node);
+        for (SegmentIndexMeta si : dataCoord.segmentIndexes(c.getId())) {
+            SegmentMeta segment = dataCoord.segment(si.getSegmentId()).orElse(null);
+            if (segment != null && segment.getVchannel().equals(vchannel)) {
+                onSegmentIndexBuilt(si);
+            }
+        }
+    }
+
+    private QueryNodeClient leastLoadedNode() {
+        Map<Long, Integer> load = new HashMap<>();
+        placement.values().forEach(n -> load.merge(n.nodeId(), 1, Integer::sum));
+        return queryNodes.stream().min(Comparator.comparingInt(n -> load.getOrDefault(n.nodeId(), 0))).orElseThrow();
+    }
+
+    /**
+     * A query node's session is gone: each vchannel it served is placed on the least loaded live
+     * node, which loads the channel's sealed segments and replays the WAL from the checkpoint, so
+     * searches are served again once that is done.
+     */
+    public synchronized void removeQueryNode(long nodeId) {
+        queryNodes.removeIf(n -> n.nodeId() == nodeId);
+        List<String> orphaned = placement.entrySet().stream().filter(e -> e.getValue().nodeId() == nodeId)
+                .map(Map.Entry::getKey).toList();
+        orphaned.forEach(placement::remove);
+        if (orphaned.isEmpty()) {
+            return;
+        }
+        if (queryNodes.isEmpty()) {
+            LOG.error("query node {} is gone and no other is left; channels {} wait for a new one", nodeId, orphaned);
+            unplaced.addAll(orphaned);
+            return;
+        }
+        placeOrphans(orphaned);
+    }
+
+    private void placeOrphans(List<String> vchannels) {
+        for (LoadMeta m : loads.values()) {
+            CollectionInfo c = rootCoord.collectionById(m.getCollectionId()).orElse(null);
+            if (c == null) {
+                continue;
+            }
+            for (String v : c.getVchannelsList()) {
+                if (vchannels.contains(v)) {
+                    QueryNodeClient node = leastLoadedNode();
+                    try {
+                        placeChannel(c, v, node);
+                        unplaced.remove(v);
+                        LOG.info("vchannel {} moved to query node {}", v, node.nodeId());
+                    } catch (RuntimeException e) {
+                        unplaced.add(v);
+                        LOG.error("placing vchannel {} on query node {} failed", v, node.nodeId(), e);
+                    }
+                }
+            }
+        }
     }
 
     @Override
@@ -150,8 +214,17 @@ public final class QueryCoord extends RoleComponent implements QueryCoordClient,
         kv.delete(LOAD_PREFIX + collectionId);
         loadTs.remove(collectionId);
         if (m != null) {
-            rootCoord.collectionById(collectionId).ifPresent(c -> c.getVchannelsList().forEach(placement::remove));
-            queryNodes.forEach(n -> n.releaseCollection(collectionId));
+            rootCoord.collectionById(collectionId).ifPresent(c -> c.getVchannelsList().forEach(v -> {
+                placement.remove(v);
+                unplaced.remove(v);
+            }));
+            for (QueryNodeClient n : queryNodes) {
+                try {
+                    n.releaseCollection(collectionId);
+                } catch (RuntimeException e) {
+                    LOG.warn("query node {} did not release collection {}: {}", n.nodeId(), collectionId, e.toString());
+                }
+            }
         }
     }
 
