@@ -29,7 +29,11 @@ import java.util.function.Supplier;
  * time ticks. Talks to the other roles only through their client interfaces.
  */
 public final class Proxy extends RoleComponent {
+    /** Who writes the DML channels' time ticks: the proxy itself (standalone) or rootcoord from every proxy's reports (cluster). */
+    public enum TimeTicks { WRITTEN_BY_PROXY, AGGREGATED_BY_ROOTCOORD }
+
     private final long nodeId;
+    private final TimeTicks tickMode;
     private final Config config;
     private final RootCoordClient rootCoord;
     private final DataCoordClient dataCoord;
@@ -41,8 +45,9 @@ public final class Proxy extends RoleComponent {
     private Server server;
 
     public Proxy(long nodeId, MetaKv kv, Config config, RootCoordClient rootCoord, DataCoordClient dataCoord,
-                 QueryCoordClient queryCoord, Wal wal, Supplier<List<ComponentInfo>> componentStates) {
+                 QueryCoordClient queryCoord, Wal wal, TimeTicks tickMode, Supplier<List<ComponentInfo>> componentStates) {
         super(kv, nodeId);
+        this.tickMode = tickMode;
         this.nodeId = nodeId;
         this.config = config;
         this.rootCoord = rootCoord;
@@ -62,7 +67,9 @@ public final class Proxy extends RoleComponent {
         state(StateCode.Initializing);
         scheduler = new TaskScheduler(rootCoord, config.getInt(Params.PROXY_MAX_TASK_NUM));
         DdlHandler ddl = new DdlHandler(rootCoord, dataCoord, queryCoord, config);
-        timeTicks = new TimeTickSender(wal, scheduler, this::dmlChannelsInUse, nodeId);
+        timeTicks = new TimeTickSender(scheduler, tickMode == TimeTicks.WRITTEN_BY_PROXY
+                ? TimeTickSender.toWal(wal, this::dmlChannelsInUse, nodeId)
+                : TimeTickSender.toRootCoord(rootCoord, nodeId));
         QueryHandler query = new QueryHandler(rootCoord, queryCoord, config, timeTicks::tickNow);
         DmlHandler dml = new DmlHandler(rootCoord, dataCoord, wal, query, config.get(Params.DEFAULT_PARTITION_NAME), nodeId);
         SearchHandler search = new SearchHandler(rootCoord, dataCoord, queryCoord, config, timeTicks::tickNow);
@@ -90,6 +97,8 @@ public final class Proxy extends RoleComponent {
 
     @Override
     public void start() throws IOException {
+        // The first tick goes out before serving: rootcoord then knows this proxy before any of its DML exists.
+        timeTicks.tickOrFail();
         timeTicks.start(config.getLong(Params.PROXY_TIME_TICK_INTERVAL));
         server.start();
         state(StateCode.Healthy);

@@ -3,6 +3,7 @@ package io.elanus.proxy;
 import io.elanus.common.NamedThreads;
 import io.elanus.proto.WalMessage;
 import io.elanus.proto.WalMsgType;
+import io.elanus.rootcoord.RootCoordClient;
 import io.elanus.storage.wal.Wal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,18 +22,36 @@ import java.util.function.Supplier;
 final class TimeTickSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TimeTickSender.class);
 
-    private final Wal wal;
+    /** Where a tick goes once its timestamp is known. */
+    @FunctionalInterface
+    interface Destination {
+        void tick(long ts);
+    }
+
     private final TaskScheduler scheduler;
-    private final Supplier<Set<String>> channelsInUse;
-    private final long sourceId;
+    private final Destination destination;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("proxy-timetick"));
     private long lastTick;
 
-    TimeTickSender(Wal wal, TaskScheduler scheduler, Supplier<Set<String>> channelsInUse, long sourceId) {
-        this.wal = wal;
+    TimeTickSender(TaskScheduler scheduler, Destination destination) {
         this.scheduler = scheduler;
-        this.channelsInUse = channelsInUse;
-        this.sourceId = sourceId;
+        this.destination = destination;
+    }
+
+    /** Standalone: the only proxy appends its ticks to every DML channel in use. */
+    static Destination toWal(Wal wal, Supplier<Set<String>> channelsInUse, long sourceId) {
+        return ts -> {
+            byte[] msg = WalMessage.newBuilder().setType(WalMsgType.TIME_TICK).setTimestamp(ts).setSourceId(sourceId)
+                    .build().toByteArray();
+            for (String pchannel : channelsInUse.get()) {
+                wal.append(pchannel, msg);
+            }
+        };
+    }
+
+    /** Cluster: several proxies write DML, so rootcoord ticks the channels at the minimum of their reports. */
+    static Destination toRootCoord(RootCoordClient rootCoord, long proxyId) {
+        return ts -> rootCoord.reportProxyTimeTick(proxyId, ts);
     }
 
     void start(long intervalMs) {
@@ -47,18 +66,18 @@ final class TimeTickSender implements AutoCloseable {
         tick();
     }
 
-    private synchronized void tick() {
-        try {
-            long ts = scheduler.safeTickTs();
-            if (ts <= lastTick) {
-                return;
-            }
-            byte[] msg = WalMessage.newBuilder().setType(WalMsgType.TIME_TICK).setTimestamp(ts).setSourceId(sourceId)
-                    .build().toByteArray();
-            for (String pchannel : channelsInUse.get()) {
-                wal.append(pchannel, msg);
-            }
+    /** Sends a tick now and fails if it cannot be delivered (the proxy must not serve before its first one). */
+    synchronized void tickOrFail() {
+        long ts = scheduler.safeTickTs();
+        if (ts > lastTick) {
+            destination.tick(ts);
             lastTick = ts;
+        }
+    }
+
+    private void tick() {
+        try {
+            tickOrFail();
         } catch (RuntimeException e) {
             LOG.warn("time tick failed", e);
         }

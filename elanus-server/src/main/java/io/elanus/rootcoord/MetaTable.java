@@ -10,6 +10,7 @@ import io.elanus.storage.kv.KvEntry;
 import io.elanus.storage.kv.MetaKv;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,6 +102,13 @@ final class MetaTable {
 
     boolean collectionNameTaken(long dbId, String name) {
         return collections.values().stream().anyMatch(c -> c.getDbId() == dbId && c.getSchema().getName().equals(name));
+    }
+
+    /** The physical DML channels of every collection. */
+    Set<String> pchannelsInUse() {
+        Set<String> out = new HashSet<>();
+        collections.values().forEach(c -> out.addAll(c.getPchannelsList()));
+        return out;
     }
 
     List<CollectionInfo> collections(long dbId) {

@@ -9,6 +9,7 @@ import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.DatabaseInfo;
 import io.elanus.proto.PartitionInfo;
 import io.elanus.storage.kv.MetaKv;
+import io.elanus.storage.wal.Wal;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.ConsistencyLevel;
 import io.milvus.grpc.FieldSchema;
@@ -37,11 +38,37 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
     private TsoAllocator tso;
     private IdAllocator ids;
     private MetaTable meta;
+    private volatile ProxyTimeTicks proxyTicks;
 
     public RootCoord(long serverId, MetaKv kv, Config config) {
         super(kv, serverId);
         this.kv = kv;
         this.config = config;
+    }
+
+    /**
+     * Cluster mode: several proxies write the DML channels, so rootcoord writes their time ticks
+     * from the proxies' reports (standalone's single proxy ticks the WAL itself).
+     */
+    public synchronized void tickDmlChannelsFor(Wal wal) {
+        proxyTicks = new ProxyTimeTicks(wal, () -> meta.pchannelsInUse(), serverId());
+    }
+
+    /** The proxy's session is gone (cluster mode). */
+    public void proxyGone(long proxyId) {
+        ProxyTimeTicks ticks = proxyTicks;
+        if (ticks != null) {
+            ticks.proxyGone(proxyId);
+        }
+    }
+
+    @Override
+    public void reportProxyTimeTick(long proxyId, long safeTs) {
+        ProxyTimeTicks ticks = proxyTicks;
+        if (ticks == null) {
+            throw new MilvusException(MilvusError.SERVICE_UNIMPLEMENTED, "this rootcoord does not aggregate proxy time ticks (standalone mode)");
+        }
+        ticks.report(proxyId, safeTs);
     }
 
     public void addCollectionListener(CollectionListener listener) {

@@ -17,6 +17,12 @@ public interface RootCoordClient {
 
     long allocTimestamp();
 
+    /**
+     * Cluster mode: the proxy has written every DML with a timestamp below {@code safeTs}; rootcoord
+     * ticks the DML channels at the minimum over live proxies. A proxy reports before it serves.
+     */
+    void reportProxyTimeTick(long proxyId, long safeTs);
+
     /** Reserves {@code count} IDs; returns the first. */
     long allocIds(int count);
 

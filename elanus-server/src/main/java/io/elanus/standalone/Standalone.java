@@ -71,7 +71,8 @@ public final class Standalone implements AutoCloseable {
         dataCoord.setWalReaders(queryCoord);
         dataCoord.addSegmentListener(indexNode);
         queryCoord.registerQueryNode(queryNode);
-        proxy = new Proxy(PROXY_ID, kv, config, rootCoord, dataCoord, queryCoord, wal, this::componentStates);
+        proxy = new Proxy(PROXY_ID, kv, config, rootCoord, dataCoord, queryCoord, wal, Proxy.TimeTicks.WRITTEN_BY_PROXY,
+                this::componentStates);
 
         for (Component c : List.of(rootCoord, dataCoord, dataNode, indexNode, queryCoord, queryNode, proxy)) {
             c.init();
