@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,20 +37,20 @@ public final class ServiceDiscovery implements AutoCloseable {
         void sessionRemoved(SessionInfo session);
     }
 
-    private final MetaKv kv;
+    /** Sessions as of the last event seen (the watch thread's view). */
     private final Map<String, SessionInfo> live = new ConcurrentHashMap<>();
+    /** Sessions as of the last event delivered to the listeners; only the callback thread touches it and the listeners. */
+    private final Map<String, SessionInfo> delivered = new HashMap<>();
+    private final List<Listener> listeners = new ArrayList<>();
     private final ExecutorService callbacks = Executors.newSingleThreadExecutor(NamedThreads.daemon("service-discovery"));
-    private final List<Listener> listeners;
     private KvWatch watch;
 
-    private ServiceDiscovery(MetaKv kv, List<Listener> listeners) {
-        this.kv = kv;
-        this.listeners = listeners;
+    private ServiceDiscovery() {
     }
 
-    /** Starts following sessions; the listeners first hear of every session alive now. */
-    public static ServiceDiscovery start(MetaKv kv, Listener... listeners) {
-        ServiceDiscovery d = new ServiceDiscovery(kv, List.of(listeners));
+    /** Starts following sessions. */
+    public static ServiceDiscovery start(MetaKv kv) {
+        ServiceDiscovery d = new ServiceDiscovery();
         long revision = kv.currentRevision();
         for (KvEntry e : kv.scanPrefix(Session.PREFIX)) {
             d.added(e);
@@ -73,7 +75,10 @@ public final class ServiceDiscovery implements AutoCloseable {
         }
         if (live.put(e.key(), info) == null) {
             LOG.info("session of {}-{} at {} appeared", info.getRole(), info.getServerId(), info.getAddress());
-            callbacks.execute(() -> listeners.forEach(l -> notify(() -> l.sessionAdded(info))));
+            callbacks.execute(() -> {
+                delivered.put(e.key(), info);
+                listeners.forEach(l -> notify(() -> l.sessionAdded(info)));
+            });
         }
     }
 
@@ -81,7 +86,10 @@ public final class ServiceDiscovery implements AutoCloseable {
         SessionInfo info = live.remove(key);
         if (info != null) {
             LOG.info("session of {}-{} is gone", info.getRole(), info.getServerId());
-            callbacks.execute(() -> listeners.forEach(l -> notify(() -> l.sessionRemoved(info))));
+            callbacks.execute(() -> {
+                delivered.remove(key);
+                listeners.forEach(l -> notify(() -> l.sessionRemoved(info)));
+            });
         }
     }
 
@@ -91,6 +99,22 @@ public final class ServiceDiscovery implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("reacting to a session change failed", e);
         }
+    }
+
+    /**
+     * Adds a listener: it first hears of every session delivered so far, then of every later change,
+     * each exactly once.
+     */
+    public void addListener(Listener listener) {
+        callbacks.execute(() -> {
+            delivered.values().forEach(info -> notify(() -> listener.sessionAdded(info)));
+            listeners.add(listener);
+        });
+    }
+
+    /** Every live session. */
+    public List<SessionInfo> all() {
+        return List.copyOf(live.values());
     }
 
     /** The live sessions of a role, by server ID. */

@@ -65,6 +65,7 @@ public final class QueryCoord extends RoleComponent implements QueryCoordClient,
 
     /** A query node joined; channels left without one (their node died when no other was alive) go to it. */
     public synchronized void registerQueryNode(QueryNodeClient node) {
+        queryNodes.removeIf(n -> n.nodeId() == node.nodeId());
         queryNodes.add(node);
         if (!unplaced.isEmpty()) {
             placeOrphans(List.copyOf(unplaced));

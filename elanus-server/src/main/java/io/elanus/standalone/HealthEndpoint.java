@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * Milvus's management health probe: {@code GET :9091/healthz} answers 200 "OK" while every role is
  * Healthy, and 503 naming the roles that are not (Docker health checks and Testcontainers wait on it).
  */
-final class HealthEndpoint implements AutoCloseable {
+public final class HealthEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthEndpoint.class);
 
     private final HttpServer server;
@@ -29,7 +29,7 @@ final class HealthEndpoint implements AutoCloseable {
     }
 
     /** Starts the endpoint, or returns null (logged) when the port cannot be bound: the database still serves. */
-    static HealthEndpoint start(int port, Supplier<List<ComponentInfo>> states) {
+    public static HealthEndpoint start(int port, Supplier<List<ComponentInfo>> states) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
             server.setExecutor(Executors.newSingleThreadExecutor(NamedThreads.daemon("health-http")));
@@ -51,7 +51,7 @@ final class HealthEndpoint implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
