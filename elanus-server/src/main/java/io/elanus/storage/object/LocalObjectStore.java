@@ -31,8 +31,8 @@ import java.util.stream.Stream;
  * whole new object and a returned put survives a crash. Deletes prune directories left empty.
  *
  * <p>Unlike S3, a key cannot be both an object and the "directory" of other objects
- * ({@code a/b} and {@code a/b/c}); such a put fails. Keys must be non-empty, without a leading
- * '/', empty segments, or '.'/'..' segments, and must not start with {@code .staging}.
+ * ({@code a/b} and {@code a/b/c}); such a put fails. Keys follow {@link ObjectKeys} and must not
+ * start with {@code .staging}.
  * No background threads; {@link #close} does nothing.
  */
 public final class LocalObjectStore implements ObjectStore {
@@ -64,15 +64,7 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     private Path pathOf(String key) {
-        if (key == null || key.isEmpty() || key.startsWith("/") || key.endsWith("/")) {
-            throw new IllegalArgumentException("invalid object key: " + key);
-        }
-        for (String segment : key.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.indexOf('\\') >= 0
-                    || segment.indexOf('\0') >= 0) {
-                throw new IllegalArgumentException("invalid object key: " + key);
-            }
-        }
+        ObjectKeys.check(key);
         if (key.equals(STAGING) || key.startsWith(STAGING + "/")) {
             throw new IllegalArgumentException("reserved object key: " + key);
         }
@@ -188,10 +180,7 @@ public final class LocalObjectStore implements ObjectStore {
     public List<ObjectInfo> list(String prefix) {
         // Walk from the deepest directory the prefix names; its last segment may be partial ("a/b" matches "a/bc").
         int slash = prefix.lastIndexOf('/');
-        Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
-        if (slash >= 0) {
-            pathOf(prefix.substring(0, slash));
-        }
+        Path start = slash < 0 ? root : pathOf(prefix.substring(0, slash));
         List<ObjectInfo> result = new ArrayList<>();
         if (!Files.isDirectory(start)) {
             return result;
