@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The WAL's topics as seen through the Kafka admin client: one topic of one partition per channel,
- * named topic prefix + channel name. Thread-safe.
+ * named topic prefix + channel name. Kafka refuses a topic whose name differs from an existing one
+ * only by '.' versus '_', so channels {@code a.b} and {@code a_b} cannot both exist. Thread-safe.
  */
 final class KafkaChannelTopics {
 
