@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -30,8 +29,6 @@ import java.util.stream.Stream;
 public final class EmbeddedWal implements Wal {
 
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
-
-    private static final Pattern CHANNEL_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
     private final Path dir;
     private final long segmentBytes;
@@ -58,7 +55,7 @@ public final class EmbeddedWal implements Wal {
             try (Stream<Path> list = Files.list(dir)) {
                 for (Path channelDir : list.filter(Files::isDirectory).toList()) {
                     String name = channelDir.getFileName().toString();
-                    if (isValidChannelName(name)) {
+                    if (WalChannelNames.isValid(name)) {
                         wal.channels.put(name, WalChannel.open(name, channelDir, segmentBytes));
                     }
                 }
@@ -70,17 +67,13 @@ public final class EmbeddedWal implements Wal {
         return wal;
     }
 
-    private static boolean isValidChannelName(String name) {
-        return CHANNEL_NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
-    }
-
     private WalChannel channel(String name) {
         ensureOpen();
         WalChannel existing = channels.get(name);
         if (existing != null) {
             return existing;
         }
-        if (!isValidChannelName(name)) {
+        if (!WalChannelNames.isValid(name)) {
             throw new IllegalArgumentException("invalid WAL channel name: " + name);
         }
         return channels.computeIfAbsent(name, n -> {
