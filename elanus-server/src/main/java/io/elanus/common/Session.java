@@ -36,9 +36,14 @@ public final class Session implements AutoCloseable {
         SessionInfo info = SessionInfo.newBuilder().setServerId(serverId).setRole(role).setAddress(address).build();
         kv.put(PREFIX + role + "-" + serverId, info.toByteArray(), lease);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("session-" + role));
+        // A failed keep-alive (meta store briefly unreachable) must not end the schedule: the next one may still save the lease.
         timer.scheduleWithFixedDelay(() -> {
-            if (!kv.keepAlive(lease)) {
-                LOG.error("session of {}-{} expired", role, serverId);
+            try {
+                if (!kv.keepAlive(lease)) {
+                    LOG.error("session of {}-{} expired", role, serverId);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("keep-alive of the session of {}-{} failed: {}", role, serverId, e.getMessage());
             }
         }, ttl.toMillis() / 3, ttl.toMillis() / 3, TimeUnit.MILLISECONDS);
         return new Session(kv, lease, timer);

@@ -6,8 +6,11 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
-/** One watch: a queue of matching events drained in order by the watch's own thread. */
-final class PrefixWatch implements KvWatch {
+/**
+ * One watch: a queue of matching events drained in order by the watch's own thread. Also the
+ * delivery end of the etcd store's watches, which offer the events they receive from etcd.
+ */
+public final class PrefixWatch implements KvWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrefixWatch.class);
     private static final KvEvent STOP = new KvEvent(KvEvent.Type.DELETE, new KvEntry("", new byte[0], 0, 0, 0, 0));
@@ -20,7 +23,7 @@ final class PrefixWatch implements KvWatch {
     private final Thread thread;
     private volatile boolean closed;
 
-    PrefixWatch(String prefix, long afterRevision, KvWatchListener listener, Consumer<PrefixWatch> onClose) {
+    public PrefixWatch(String prefix, long afterRevision, KvWatchListener listener, Consumer<PrefixWatch> onClose) {
         this.prefix = prefix;
         this.afterRevision = afterRevision;
         this.listener = listener;
@@ -32,11 +35,11 @@ final class PrefixWatch implements KvWatch {
         return event.entry().modRevision() > afterRevision && event.entry().key().startsWith(prefix);
     }
 
-    void offer(KvEvent event) {
+    public void offer(KvEvent event) {
         queue.add(event);
     }
 
-    void start() {
+    public void start() {
         thread.start();
     }
 
