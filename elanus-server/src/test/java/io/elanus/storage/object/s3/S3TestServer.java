@@ -9,15 +9,15 @@ import java.net.URI;
 import java.util.Properties;
 
 /** An in-memory S3-compatible server (s3proxy) on a free loopback port, checking SigV4 signatures. */
-final class S3TestServer implements AutoCloseable {
+public final class S3TestServer implements AutoCloseable {
 
-    static final String ACCESS_KEY = "elanus-test";
-    static final String SECRET_KEY = "elanus-test-secret";
+    public static final String ACCESS_KEY = "elanus-test";
+    public static final String SECRET_KEY = "elanus-test-secret";
 
     private final BlobStore blobStore;
     private final S3Proxy proxy;
 
-    S3TestServer() throws Exception {
+    public S3TestServer() throws Exception {
         blobStore = BlobStores.create("transient", new Properties());
         proxy = S3Proxy.builder()
                 .blobStore(blobStore)
@@ -26,6 +26,10 @@ final class S3TestServer implements AutoCloseable {
                 .stopTimeout(0)
                 .build();
         proxy.start();
+    }
+
+    public int port() {
+        return proxy.getPort();
     }
 
     S3ObjectStoreConfig config(String bucket, String rootPath) {

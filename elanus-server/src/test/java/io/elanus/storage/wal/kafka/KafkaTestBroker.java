@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * ({@link KafkaBrokerMain}, on this JVM's classpath), listening on free loopback ports, storing its
  * data under the given directory. Its output goes to {@code target/kafka-broker-<port>.log}.
  */
-final class KafkaTestBroker implements AutoCloseable {
+public final class KafkaTestBroker implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration READY_PROBE_TIMEOUT = Duration.ofSeconds(5);
@@ -39,7 +39,7 @@ final class KafkaTestBroker implements AutoCloseable {
     }
 
     /** Starts the broker and returns once it accepts client requests. */
-    static KafkaTestBroker start(Path dir) throws IOException {
+    public static KafkaTestBroker start(Path dir) throws IOException {
         int brokerPort = freePort();
         int controllerPort = freePort();
         Path config = dir.resolve("server.properties");
@@ -61,7 +61,7 @@ final class KafkaTestBroker implements AutoCloseable {
         return broker;
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return bootstrapServers;
     }
 
