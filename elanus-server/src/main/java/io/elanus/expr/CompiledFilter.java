@@ -4,10 +4,12 @@ import io.elanus.expr.plan.AndNode;
 import io.elanus.expr.plan.IndexablePredicate;
 import io.elanus.expr.plan.PlanNode;
 import io.elanus.segment.Chunk;
+import io.milvus.grpc.TemplateValue;
 
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The plan behind {@link FilterPlan}: a predicate tree plus an optional random sample over its result. */
@@ -15,11 +17,26 @@ final class CompiledFilter implements FilterPlan {
     private final PlanNode root;
     private final Long primaryKeyFieldId;
     private final double sampleFactor;
+    private final String expression;
+    private final Map<String, TemplateValue> templateValues;
 
-    CompiledFilter(PlanNode root, Long primaryKeyFieldId, double sampleFactor) {
+    CompiledFilter(PlanNode root, Long primaryKeyFieldId, double sampleFactor, String expression,
+                   Map<String, TemplateValue> templateValues) {
         this.root = root;
         this.primaryKeyFieldId = primaryKeyFieldId;
         this.sampleFactor = sampleFactor;
+        this.expression = expression;
+        this.templateValues = Map.copyOf(templateValues);
+    }
+
+    @Override
+    public String expression() {
+        return expression;
+    }
+
+    @Override
+    public Map<String, TemplateValue> templateValues() {
+        return templateValues;
     }
 
     @Override

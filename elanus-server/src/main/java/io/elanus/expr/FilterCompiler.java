@@ -33,7 +33,8 @@ public final class FilterCompiler {
             FieldResolver resolver = new FieldResolver(schema);
             Analyzer.Result result = new Analyzer(resolver, new TemplateValues(templateValues)).analyze(tree);
             FieldSchema pk = resolver.primaryKey();
-            return new CompiledFilter(result.root(), pk == null ? null : pk.getFieldID(), result.sampleFactor());
+            return new CompiledFilter(result.root(), pk == null ? null : pk.getFieldID(), result.sampleFactor(), expr,
+                    templateValues == null ? Map.of() : templateValues);
         } catch (CompileError e) {
             throw failure(expr, e.getMessage());
         } catch (StackOverflowError e) {

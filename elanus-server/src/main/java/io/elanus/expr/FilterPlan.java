@@ -2,9 +2,11 @@ package io.elanus.expr;
 
 import io.elanus.expr.plan.IndexablePredicate;
 import io.elanus.segment.Chunk;
+import io.milvus.grpc.TemplateValue;
 
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A compiled, type-checked filter expression. Immutable; evaluate it from any number of threads. */
@@ -31,4 +33,10 @@ public interface FilterPlan {
 
     /** The factor of a top-level {@code random_sample(p)}, if the filter has one. */
     Optional<Double> sampleFactor();
+
+    /** The expression text the plan was compiled from: another process compiles the same plan from it. */
+    String expression();
+
+    /** The template values bound into {@link #expression()} (empty when it has none). */
+    Map<String, TemplateValue> templateValues();
 }

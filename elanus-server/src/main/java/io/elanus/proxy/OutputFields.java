@@ -59,6 +59,13 @@ record OutputFields(List<FieldSchema> fields, Set<String> dynamicKeys, boolean a
         return new OutputFields(ordered, dynamicKeys, allDynamic);
     }
 
+    /** The ids of the fields whose values are returned (what shards must send back with their hits). */
+    Set<Long> fieldIds() {
+        Set<Long> ids = new LinkedHashSet<>();
+        fields.forEach(f -> ids.add(f.getFieldID()));
+        return ids;
+    }
+
     private static boolean isIdentifier(String s) {
         return s.matches("[A-Za-z_][A-Za-z0-9_]*");
     }

@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Query, get and count(*): fan out to every shard, then merge in primary-key order and apply offset/limit. */
 final class QueryHandler {
@@ -67,7 +68,9 @@ final class QueryHandler {
                 : FilterCompiler.compile(req.getExpr(), c.getSchema(), req.getExprTemplateValuesMap());
         ReadScope scope = ReadScope.resolve(c, req.getPartitionNamesList(), queryCoord, req.getConsistencyLevel(),
                 req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config, tickNow);
-        QuerySpec spec = new QuerySpec(filter, scope.partitionIds(), limit < 0 ? -1 : limit + offset, scope.guaranteeTs());
+        OutputFields out = count ? null : OutputFields.resolve(c.getSchema(), req.getOutputFieldsList(), true);
+        QuerySpec spec = new QuerySpec(filter, scope.partitionIds(), limit < 0 ? -1 : limit + offset, scope.guaranteeTs(),
+                count ? Set.of() : out.fieldIds());
         if (count) {
             long total = 0;
             for (Map.Entry<String, QueryNodeClient> s : scope.shards().entrySet()) {
@@ -78,7 +81,6 @@ final class QueryHandler {
             return QueryResults.newBuilder().setCollectionName(c.getSchema().getName()).addFieldsData(countField)
                     .addOutputFields(COUNT).setPrimaryFieldName(FieldSchemas.primaryKey(c.getSchema()).getName()).build();
         }
-        OutputFields out = OutputFields.resolve(c.getSchema(), req.getOutputFieldsList(), true);
         List<Hit> hits = collect(scope, spec);
         if (limit >= 0) {
             hits.sort(Hit.BY_PK);
@@ -106,7 +108,7 @@ final class QueryHandler {
     Column matchingKeys(CollectionInfo c, FilterPlan filter, String partitionName, long ts) {
         ReadScope scope = ReadScope.resolve(c, partitionName.isEmpty() ? List.of() : List.of(partitionName), queryCoord,
                 ConsistencyLevel.Strong, false, 0, ts - 1, config, tickNow);
-        List<Hit> hits = collect(scope, new QuerySpec(filter, scope.partitionIds(), -1, ts - 1));
+        List<Hit> hits = collect(scope, new QuerySpec(filter, scope.partitionIds(), -1, ts - 1, Set.of()));
         FieldSchema pk = FieldSchemas.primaryKey(c.getSchema());
         return DmlHandler.keysColumn(pk, hits.stream().map(Hit::pk).toList());
     }
@@ -121,13 +123,13 @@ final class QueryHandler {
         long now = ts - 1; // as for deletes: the upsert's own timestamp is still in flight
         ReadScope scope = ReadScope.resolve(c, List.of(), queryCoord, ConsistencyLevel.Strong, false, 0, now, config, tickNow);
         FilterPlan byKeys = FilterCompiler.compile(pk.getName() + " in " + keyList(keys), c.getSchema(), Map.of());
+        List<FieldSchema> missing = c.getSchema().getFieldsList().stream()
+                .filter(f -> given.stream().noneMatch(fd -> fd.getFieldId() == f.getFieldID())).toList();
+        Set<Long> missingIds = missing.stream().map(FieldSchema::getFieldID).collect(Collectors.toSet());
         Map<Object, Hit> stored = new HashMap<>();
-        collect(scope, new QuerySpec(byKeys, Set.of(), -1, now)).forEach(h -> stored.put(h.pk(), h));
+        collect(scope, new QuerySpec(byKeys, Set.of(), -1, now, missingIds)).forEach(h -> stored.put(h.pk(), h));
         List<FieldData> out = new ArrayList<>(given);
-        for (FieldSchema f : c.getSchema().getFieldsList()) {
-            if (given.stream().anyMatch(fd -> fd.getFieldId() == f.getFieldID())) {
-                continue;
-            }
+        for (FieldSchema f : missing) {
             FieldDataBuilder b = new FieldDataBuilder(f, null, rows);
             Column nulls = null;
             for (int row = 0; row < rows; row++) {

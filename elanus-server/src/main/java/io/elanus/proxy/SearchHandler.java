@@ -75,7 +75,7 @@ final class SearchHandler {
         long offset = offset(TypeParams.get(sp, "offset").orElse(params.get("offset")), limit);
         int roundDecimal = roundDecimal(TypeParams.get(sp, "round_decimal").orElse("-1"));
         OutputFields out = OutputFields.resolve(c.getSchema(), req.getOutputFieldsList(), false);
-        Ranked ranked = run(c, req, req.getPartitionNamesList(), (int) (offset + limit));
+        Ranked ranked = run(c, req, req.getPartitionNamesList(), (int) (offset + limit), out.fieldIds());
         return toResults(c, ranked.perQuery(), ranked.metric().largerIsBetter(), offset, limit, roundDecimal, out);
     }
 
@@ -108,7 +108,7 @@ final class SearchHandler {
                     .setGuaranteeTimestamp(req.getGuaranteeTimestamp()).build();
             Map<String, String> params = parseParams(TypeParams.get(full.getSearchParamsList(), "params").orElse("{}"));
             long subLimit = limit(TypeParams.get(full.getSearchParamsList(), "topk").orElse(params.getOrDefault("limit", Long.toString(limit + offset))));
-            runs.add(run(c, full, full.getPartitionNamesList(), (int) subLimit));
+            runs.add(run(c, full, full.getPartitionNamesList(), (int) subLimit, out.fieldIds()));
         }
         int nq = runs.getFirst().perQuery().size();
         if (runs.stream().anyMatch(r -> r.perQuery().size() != nq)) {
@@ -121,7 +121,7 @@ final class SearchHandler {
     record Ranked(List<List<Hit>> perQuery, MetricType metric) {
     }
 
-    private Ranked run(CollectionInfo c, SearchRequest req, List<String> partitionNames, int k) {
+    private Ranked run(CollectionInfo c, SearchRequest req, List<String> partitionNames, int k, Set<Long> outputFieldIds) {
         if (!req.hasPlaceholderGroup() || req.getPlaceholderGroup().isEmpty()) {
             throw MilvusException.invalidParameter("search by primary keys is not supported yet; pass query vectors");
         }
@@ -154,7 +154,7 @@ final class SearchHandler {
             params.put("ef", Integer.toString(Math.max(k, AUTOINDEX_MIN_EF)));
         }
         SearchSpec spec = new SearchSpec(anns.getFieldID(), metric, queries, k, filter, scope.partitionIds(), params,
-                ignoreGrowing, scope.guaranteeTs());
+                ignoreGrowing, scope.guaranteeTs(), outputFieldIds);
         List<List<Hit>> merged = new ArrayList<>();
         for (int q = 0; q < nq; q++) {
             merged.add(new ArrayList<>());
