@@ -32,6 +32,31 @@ final class ServerClasspath {
         return command;
     }
 
+    /**
+     * {@code java <jvmArgs> -cp <server and its test classes> <mainClass>}: for launchers kept with
+     * the server's tests, such as the dev backends (etcd, Kafka, S3) of the cluster test. The test
+     * classpath is the file {@code elanus.server.test.classpath} that the server's build writes.
+     */
+    static List<String> testJavaCommand(String jvmArg, String mainClass) {
+        String classes = requiredPath("elanus.server.classes");
+        String testClasses = requiredPath("elanus.server.test.classes");
+        String classpathFile = System.getProperty("elanus.server.test.classpath");
+        String deps;
+        try {
+            deps = Files.readString(Paths.get(classpathFile)).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalStateException("system property elanus.server.test.classpath must name the server's test classpath file, got "
+                    + classpathFile, e);
+        }
+        List<String> command = new ArrayList<>();
+        command.add(System.getProperty("elanus.java", Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add(jvmArg);
+        command.add("-cp");
+        command.add(testClasses + File.pathSeparator + classes + File.pathSeparator + deps);
+        command.add(mainClass);
+        return command;
+    }
+
     private static String requiredPath(String property) {
         String value = System.getProperty(property);
         if (value == null || !Files.isDirectory(Paths.get(value))) {

@@ -15,6 +15,7 @@ import io.elanus.proto.DatabaseRequest;
 import io.elanus.proto.FoundCollection;
 import io.elanus.proto.ListenerEvent;
 import io.elanus.proto.PartitionRequest;
+import io.elanus.proto.ProxyTimeTickRequest;
 import io.elanus.proto.RenameCollectionRequest;
 import io.elanus.proto.RootCoordServiceGrpc;
 import io.grpc.ManagedChannel;
@@ -87,6 +88,11 @@ public final class RootCoordGrpcClient implements RootCoordClient, AutoCloseable
     @Override
     public long allocIds(int count) {
         return remote.call(s -> s.allocIds(AllocIdsRequest.newBuilder().setCount(count).build())).getValue();
+    }
+
+    @Override
+    public void reportProxyTimeTick(long proxyId, long safeTs) {
+        remote.call(s -> s.reportProxyTimeTick(ProxyTimeTickRequest.newBuilder().setProxyId(proxyId).setSafeTs(safeTs).build()));
     }
 
     @Override

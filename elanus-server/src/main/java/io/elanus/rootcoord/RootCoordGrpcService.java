@@ -23,6 +23,7 @@ import io.elanus.proto.NameList;
 import io.elanus.proto.PartitionChange;
 import io.elanus.proto.PartitionInfo;
 import io.elanus.proto.PartitionRequest;
+import io.elanus.proto.ProxyTimeTickRequest;
 import io.elanus.proto.RenameCollectionRequest;
 import io.elanus.proto.RootCoordServiceGrpc;
 import io.grpc.stub.StreamObserver;
@@ -79,6 +80,11 @@ public final class RootCoordGrpcService extends RootCoordServiceGrpc.RootCoordSe
     @Override
     public void allocIds(AllocIdsRequest req, StreamObserver<Int64Value> out) {
         RpcHandler.reply(out, () -> Int64Value.of(rootCoord.allocIds(req.getCount())));
+    }
+
+    @Override
+    public void reportProxyTimeTick(ProxyTimeTickRequest req, StreamObserver<Empty> out) {
+        RpcHandler.run(out, () -> rootCoord.reportProxyTimeTick(req.getProxyId(), req.getSafeTs()));
     }
 
     @Override

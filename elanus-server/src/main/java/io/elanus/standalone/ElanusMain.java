@@ -1,5 +1,6 @@
 package io.elanus.standalone;
 
+import io.elanus.cluster.RunCommand;
 import io.elanus.common.Config;
 import io.elanus.common.Params;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
 /** The {@code elanus} command line. */
 @Command(name = "elanus", mixinStandardHelpOptions = true, version = "Elanus 0.1.0 (Milvus 2.6 API)",
         description = "A Milvus-compatible vector database in Java.",
-        subcommands = {ElanusMain.StandaloneCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ElanusMain.StandaloneCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class ElanusMain implements Runnable {
 
     @Override

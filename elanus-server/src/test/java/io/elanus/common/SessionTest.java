@@ -35,7 +35,7 @@ class SessionTest {
                             throw e.getCause();
                         }
                     });
-            try (Session ignored = Session.register(unreachableOnce, "querynode", 7, "localhost:1")) {
+            try (Session ignored = Session.register(unreachableOnce, "querynode", 7, "localhost:1", Session.DEFAULT_TTL)) {
                 assertTrue(keepAlives.await(1, TimeUnit.MINUTES), "keep-alives go on after a failure");
             }
         }
