@@ -33,7 +33,7 @@ import java.util.Random;
  */
 public final class AllTypes {
     public static final int DIM = 8;
-    public static final int BINARY_DIM = 16;
+    public static final int BINARY_DIM = 64;
     public static final int SPARSE_DIM = 64;
 
     private AllTypes() {
