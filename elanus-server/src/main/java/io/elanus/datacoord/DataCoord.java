@@ -49,6 +49,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     static final String CHECKPOINT_PREFIX = "datacoord-meta/channel-cp/";
     static final String INDEX_PREFIX = "datacoord-meta/index/";
     static final String SEGMENT_INDEX_PREFIX = "datacoord-meta/segment-index/";
+    private static final int DROP_BATCH = 100;
 
     private final MetaKv kv;
     private final Wal wal;
@@ -197,8 +198,10 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
                 bufferedRows.remove(s.getId());
             }
         }
-        if (!keys.isEmpty()) {
-            kv.multiSaveAndRemove(Map.of(), keys);
+        // etcd caps a transaction at 128 operations; dropping is idempotent, so batches need not be atomic together.
+        List<String> all = List.copyOf(keys);
+        for (int from = 0; from < all.size(); from += DROP_BATCH) {
+            kv.multiSaveAndRemove(Map.of(), Set.copyOf(all.subList(from, Math.min(all.size(), from + DROP_BATCH))));
         }
     }
 

@@ -68,6 +68,7 @@ final class LoopbackCluster implements AutoCloseable {
         objects = new LocalObjectStore(dataDir.resolve("objects"));
 
         RootCoord rootCoord = new RootCoord(ROOTCOORD_ID, kv, config);
+        rootCoord.tickDmlChannelsFor(wal);
         ManagedChannel rootCoordAt = serve(new RootCoordGrpcService(rootCoord, rootCoord::addCollectionListener));
 
         RootCoordGrpcClient dataCoordsRootCoord = rootCoordClient(rootCoordAt);
@@ -98,7 +99,8 @@ final class LoopbackCluster implements AutoCloseable {
         indexNodesDataCoord.addSegmentListener(indexNode);
         queryCoord.registerQueryNode(new QueryNodeGrpcClient(QUERYNODE_ID, queryNodeAt, DEADLINE));
         proxy = new Proxy(PROXY_ID, kv, config, rootCoordClient(rootCoordAt), dataCoordClient(dataCoordAt),
-                new QueryCoordGrpcClient(queryCoordAt, channels, DEADLINE), wal, this::componentStates);
+                new QueryCoordGrpcClient(queryCoordAt, channels, DEADLINE), wal, Proxy.TimeTicks.AGGREGATED_BY_ROOTCOORD,
+                this::componentStates);
 
         for (Component c : List.of(rootCoord, dataCoord, dataNode, indexNode, queryCoord, queryNode, proxy)) {
             c.init();
