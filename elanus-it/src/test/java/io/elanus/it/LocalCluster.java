@@ -74,9 +74,22 @@ final class LocalCluster implements AutoCloseable {
 
     /** Starts {@code elanus run <role>} and waits until its session is registered. */
     Role startRole(String role) {
+        return startRole(role, env);
+    }
+
+    /** Starts one more proxy, serving the Milvus API on a port of its own; returns its URI. */
+    String startExtraProxy() {
+        Map<String, String> own = new HashMap<>(env);
+        int port = ChildProcess.freePort();
+        own.put(envName("proxy.port"), Integer.toString(port));
+        startRole("proxy", own);
+        return "http://127.0.0.1:" + port;
+    }
+
+    private Role startRole(String role, Map<String, String> roleEnv) {
         List<String> command = ServerClasspath.javaCommand("-Xmx768m", "-XX:+UseSerialGC");
         command.addAll(List.of("run", role));
-        ChildProcess p = ChildProcess.start(role, command, env, ROLE_READY, START_TIMEOUT);
+        ChildProcess p = ChildProcess.start(role, command, roleEnv, ROLE_READY, START_TIMEOUT);
         String line = p.readyLine();
         Role r = new Role(role, p, line.substring(line.lastIndexOf(' ') + 1));
         synchronized (roles) {

@@ -36,6 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Datacoord: channel assignment (through the meta store's watch keys), segment allocation and
@@ -413,7 +414,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
             }
         }
         for (SegmentMeta s : saved) {
-            listeners.forEach(l -> l.onSegmentFlushed(s));
+            notifyListeners(l -> l.onSegmentFlushed(s));
         }
     }
 
@@ -430,7 +431,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
             kv.put(INDEX_PREFIX + index.getCollectionId() + "/" + index.getIndexId(), index.toByteArray());
             indexes.put(index.getIndexId(), index);
         }
-        listeners.forEach(l -> l.onIndexCreated(index));
+        notifyListeners(l -> l.onIndexCreated(index));
     }
 
     @Override
@@ -477,7 +478,21 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
             kv.put(key, si.toByteArray());
             segmentIndexes.put(key, si);
         }
-        listeners.forEach(l -> l.onSegmentIndexBuilt(si));
+        notifyListeners(l -> l.onSegmentIndexBuilt(si));
+    }
+
+    /**
+     * The change is persisted before listeners hear of it, so a listener's failure (its process
+     * died mid-call) must not fail the caller: the listener catches up from the persisted state.
+     */
+    private void notifyListeners(Consumer<SegmentListener> event) {
+        for (SegmentListener l : listeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                LOG.warn("a segment listener failed: {}", e.toString());
+            }
+        }
     }
 
     @Override

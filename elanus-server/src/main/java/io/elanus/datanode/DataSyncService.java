@@ -28,11 +28,11 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The data-sync flow graph of one vchannel (seed 000): consumes the WAL from the channel
@@ -55,6 +55,7 @@ final class DataSyncService implements AutoCloseable {
     private final DeleteBuffer deletes = new DeleteBuffer();
     private final ConcurrentLinkedQueue<FlushRequest> flushRequests = new ConcurrentLinkedQueue<>();
     private final Thread thread;
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
     private volatile boolean running = true;
 
     private record FlushRequest(List<Long> segmentIds, long flushTs) {
@@ -88,7 +89,31 @@ final class DataSyncService implements AutoCloseable {
         flushRequests.add(new FlushRequest(segmentIds, flushTs));
     }
 
+    /**
+     * Replays the channel from its checkpoint until closed. A failure (datacoord or the object store
+     * unreachable, a flush result half-reported) drops the buffers and replays again from the
+     * checkpoint: everything before it is in flushed segments, and segments flushed meanwhile are
+     * skipped, so no row is lost or written twice. Pending flush requests are kept.
+     */
     private void run() {
+        while (running) {
+            try {
+                syncFromCheckpoint();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("data sync of {} failed; replaying from the checkpoint: {}", watch.getVchannel(), e.toString());
+                buffers.clear();
+                deletes.clear();
+                if (!pause(RETRY_DELAY)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void syncFromCheckpoint() throws InterruptedException {
         long from = dataCoord.channelCheckpoint(watch.getVchannel()).getOffset();
         try (VChannelReader reader = new VChannelReader(wal, watch.getVchannel(), from)) {
             while (running) {
@@ -101,11 +126,16 @@ final class DataSyncService implements AutoCloseable {
                 }
                 flushDue(batch);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("data sync of {} stopped", watch.getVchannel(), e);
         }
+    }
+
+    /** Sleeps between retries, waking early when closed; false when the service was closed. */
+    private boolean pause(Duration delay) {
+        long deadline = System.nanoTime() + delay.toNanos();
+        while (running && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(10_000_000L);
+        }
+        return running;
     }
 
     private void apply(WalMessage msg, long offset) {
@@ -128,16 +158,14 @@ final class DataSyncService implements AutoCloseable {
 
     private void flushDue(TickBatch batch) {
         List<Long> toFlush = new ArrayList<>();
-        boolean due = false;
-        for (Iterator<FlushRequest> it = flushRequests.iterator(); it.hasNext(); ) {
-            FlushRequest r = it.next();
+        List<FlushRequest> due = new ArrayList<>();
+        for (FlushRequest r : flushRequests) {
             if (r.flushTs() <= batch.tickTs()) {
                 toFlush.addAll(r.segmentIds());
-                it.remove();
-                due = true;
+                due.add(r);
             }
         }
-        if (!due) {
+        if (due.isEmpty()) {
             return;
         }
         List<SegmentMeta> flushed = new ArrayList<>();
@@ -160,6 +188,8 @@ final class DataSyncService implements AutoCloseable {
         WalPositionPb pos = WalPositionPb.newBuilder().setChannel(watch.getPchannel()).setOffset(checkpoint)
                 .setTimestamp(batch.tickTs()).build();
         dataCoord.saveFlushResult(watch.getVchannel(), flushed, pos);
+        // Only now: a flush that failed half-way is done again after the replay.
+        flushRequests.removeAll(due);
     }
 
     private SegmentMeta writeSegment(SegmentMeta meta, SegmentBuffer buf) {

@@ -309,7 +309,12 @@ public final class QueryCoord extends RoleComponent implements QueryCoordClient,
         if (loads.containsKey(segment.getCollectionId())) {
             QueryNodeClient n = placement.get(segment.getVchannel());
             if (n != null) {
-                n.onSegmentFlushed(segment);
+                try {
+                    n.onSegmentFlushed(segment);
+                } catch (RuntimeException e) {
+                    // A dead node's channel is placed again from the persisted segment list.
+                    LOG.warn("query node {} did not take flushed segment {}: {}", n.nodeId(), segment.getId(), e.toString());
+                }
             }
         }
     }
