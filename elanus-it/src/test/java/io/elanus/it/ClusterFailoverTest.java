@@ -8,6 +8,7 @@ import io.milvus.v2.common.DataType;
 import io.milvus.v2.common.IndexParam;
 import io.milvus.v2.service.collection.request.AddFieldReq;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
+import io.milvus.v2.service.collection.request.DescribeReplicasReq;
 import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.index.request.CreateIndexReq;
 import io.milvus.v2.service.utility.request.FlushReq;
@@ -38,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Cluster mode end to end: every role its own JVM (two datanodes, two query nodes, two proxies) on
  * etcd, Kafka and S3, driven through the official SDK; then one datanode and one query node are killed with SIGKILL
  * during ingest and search. No acknowledged row may be lost or duplicated, and searches must be
- * served again within 30 s (the issue's bound; sessions expire after 5 s here).
+ * served again within 30 s (the issue's bound; sessions expire after 5 s here). A query node that
+ * joins afterwards takes over channels from the survivor.
  */
 class ClusterFailoverTest {
     private static final String COLLECTION = "cluster_failover";
@@ -112,6 +114,16 @@ class ClusterFailoverTest {
             assertTrue(sent.containsAll(distinct), "rows that were never sent are present");
             assertEquals(INITIAL_ROWS - DELETED + distinct.size(), count(client, ""));
             assertExactSearch(client, queries, vectors, DELETED);
+            assertEquals(1, shardLeaders(client).size(), "both channels are on the surviving query node");
+
+            // A query node that joins takes over one of the survivor's two channels; results stay exact.
+            cluster.startRole("querynode");
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (shardLeaders(client).size() < 2 && System.nanoTime() < deadline) {
+                MilvusAssertions.sleep(250);
+            }
+            assertEquals(2, shardLeaders(client).size(), "a joining query node took a channel");
+            assertExactSearch(client, queries, vectors, DELETED);
             System.out.println("cluster failover: searches served again " + recoveredMs + " ms after kill -9 of a datanode and a query node;"
                     + " a flush asked at the kill completed after " + flushedMs[0] + " ms; " + acknowledged.size()
                     + " rows acknowledged during the failover, none lost or duplicated");
@@ -162,6 +174,14 @@ class ClusterFailoverTest {
             }
             assertExactTopK(hits, scores, Vectors.Metric.L2, 0, 10, id -> (int) (long) (Long) id);
         }
+    }
+
+    /** The query nodes leading the collection's shards. */
+    private static Set<Long> shardLeaders(MilvusClientV2 client) {
+        Set<Long> leaders = new HashSet<>();
+        client.describeReplicas(DescribeReplicasReq.builder().collectionName(COLLECTION).build()).getReplicas()
+                .forEach(r -> r.getShardReplicas().forEach(s -> leaders.add(s.getLeaderID())));
+        return leaders;
     }
 
     private static long count(MilvusClientV2 client, String filter) {

@@ -25,6 +25,7 @@ import io.milvus.grpc.StateCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -43,6 +44,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class QueryCoord extends RoleComponent implements QueryCoordClient, CollectionListener, SegmentListener, WalReaders {
     private static final Logger LOG = LoggerFactory.getLogger(QueryCoord.class);
     static final String LOAD_PREFIX = "querycoord/load/";
+    /** How long a joining node may take to catch up with a channel before it takes the channel's searches anyway. */
+    private static final Duration MOVE_CATCH_UP = Duration.ofSeconds(30);
 
     private final MetaKv kv;
     private final RootCoordClient rootCoord;
@@ -63,13 +66,77 @@ public final class QueryCoord extends RoleComponent implements QueryCoordClient,
         this.dataCoord = dataCoord;
     }
 
-    /** A query node joined; channels left without one (their node died when no other was alive) go to it. */
+    /**
+     * A query node joined: channels left without one (their node died when no other was alive) go
+     * to it, then channels move to it from the busiest node until the load is even.
+     */
     public synchronized void registerQueryNode(QueryNodeClient node) {
         queryNodes.removeIf(n -> n.nodeId() == node.nodeId());
         queryNodes.add(node);
         if (!unplaced.isEmpty()) {
             placeOrphans(List.copyOf(unplaced));
         }
+        rebalanceOnto(node);
+    }
+
+    private void rebalanceOnto(QueryNodeClient newcomer) {
+        while (true) {
+            Map<Long, List<String>> served = new HashMap<>();
+            queryNodes.forEach(n -> served.put(n.nodeId(), new ArrayList<>()));
+            placement.forEach((v, n) -> served.computeIfAbsent(n.nodeId(), k -> new ArrayList<>()).add(v));
+            List<String> busiest = served.values().stream().max(Comparator.comparingInt(List::size)).orElseThrow();
+            if (busiest.size() - served.get(newcomer.nodeId()).size() < 2) {
+                return;
+            }
+            String vchannel = busiest.getFirst();
+            CollectionInfo c = loadedCollectionOf(vchannel);
+            if (c == null || !moveChannel(c, vchannel, placement.get(vchannel), newcomer)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Moves a vchannel: the new node loads it and catches up with the old one's tsafe (bounded), then
+     * takes the searches, then the old node lets go. Returns false if the new node could not take it.
+     */
+    private boolean moveChannel(CollectionInfo c, String vchannel, QueryNodeClient from, QueryNodeClient to) {
+        try {
+            long from0 = dataCoord.channelCheckpoint(vchannel).getOffset();
+            List<SegmentMeta> flushed = dataCoord.segments(c.getId()).stream()
+                    .filter(s -> s.getState() == SegmentStateInternal.FLUSHED).toList();
+            to.watchChannel(c, vchannel, from0, flushed);
+            loadIndexes(c, vchannel, to);
+            long target = from.tsafe(vchannel);
+            long deadline = System.nanoTime() + MOVE_CATCH_UP.toNanos();
+            while (to.tsafe(vchannel) < target && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("moving vchannel {} to query node {} failed: {}", vchannel, to.nodeId(), e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        placement.put(vchannel, to);
+        try {
+            from.releaseChannel(vchannel);
+        } catch (RuntimeException e) {
+            LOG.warn("query node {} did not release moved vchannel {}: {}", from.nodeId(), vchannel, e.toString());
+        }
+        LOG.info("vchannel {} moved from query node {} to joining query node {}", vchannel, from.nodeId(), to.nodeId());
+        return true;
+    }
+
+    private CollectionInfo loadedCollectionOf(String vchannel) {
+        for (LoadMeta m : loads.values()) {
+            CollectionInfo c = rootCoord.collectionById(m.getCollectionId()).orElse(null);
+            if (c != null && c.getVchannelsList().contains(vchannel)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -152,10 +219,19 @@ public final class QueryCoord extends RoleComponent implements QueryCoordClient,
                 .filter(s -> s.getState() == SegmentStateInternal.FLUSHED).toList();
         node.watchChannel(c, vchannel, from, flushed);
         placement.put(vchannel, node);
+        loadIndexes(c, vchannel, node);
+    }
+
+    /** The node serving a vchannel searches its sealed segments through the indexes built so far. */
+    private void loadIndexes(CollectionInfo c, String vchannel, QueryNodeClient node) {
+        Map<Long, IndexMeta> byId = new HashMap<>();
+        dataCoord.indexes(c.getId()).forEach(i -> byId.put(i.getIndexId(), i));
         for (SegmentIndexMeta si : dataCoord.segmentIndexes(c.getId())) {
             SegmentMeta segment = dataCoord.segment(si.getSegmentId()).orElse(null);
-            if (segment != null && segment.getVchannel().equals(vchannel)) {
-                onSegmentIndexBuilt(si);
+            IndexMeta index = byId.get(si.getIndexId());
+            if (segment != null && index != null && segment.getVchannel().equals(vchannel)
+                    && si.getState() == IndexState.Finished && si.getFilesCount() > 0) {
+                loadIndexQuietly(node, segment, index.getFieldId(), si.getFiles(0));
             }
         }
     }
@@ -332,12 +408,16 @@ public final class QueryCoord extends RoleComponent implements QueryCoordClient,
         IndexMeta index = dataCoord.indexes(segment.getCollectionId()).stream()
                 .filter(i -> i.getIndexId() == si.getIndexId()).findFirst().orElse(null);
         if (node != null && index != null) {
-            try {
-                node.loadIndex(segment.getCollectionId(), segment.getId(), index.getFieldId(), si.getFiles(0));
-            } catch (RuntimeException e) {
-                // The segment stays searchable exactly; a corrupt or missing index file is never served.
-                LOG.error("loading index of segment {} failed", segment.getId(), e);
-            }
+            loadIndexQuietly(node, segment, index.getFieldId(), si.getFiles(0));
+        }
+    }
+
+    private static void loadIndexQuietly(QueryNodeClient node, SegmentMeta segment, long fieldId, String file) {
+        try {
+            node.loadIndex(segment.getCollectionId(), segment.getId(), fieldId, file);
+        } catch (RuntimeException e) {
+            // The segment stays searchable exactly; a corrupt or missing index file is never served.
+            LOG.error("loading index of segment {} failed", segment.getId(), e);
         }
     }
 

@@ -122,6 +122,16 @@ public final class QueryNode extends RoleComponent implements QueryNodeClient {
     }
 
     @Override
+    public void releaseChannel(String vchannel) {
+        ShardDelegator d = delegators.remove(vchannel);
+        collectionOf.remove(vchannel);
+        if (d != null) {
+            indexes.keySet().removeIf(d::holdsSealed);
+            d.close();
+        }
+    }
+
+    @Override
     public long walPosition(String vchannel) {
         ShardDelegator d = delegators.get(vchannel);
         return d == null ? -1 : d.walPosition();

@@ -17,6 +17,9 @@ public interface QueryNodeClient {
 
     void releaseCollection(long collectionId);
 
+    /** Stops serving the vchannel (it moved to another node): its delegator, segments and indexes go. */
+    void releaseChannel(String vchannel);
+
     /** Serves the sealed segment's searches on {@code fieldId} through the index file at {@code objectKey} from now on. */
     void loadIndex(long collectionId, long segmentId, long fieldId, String objectKey);
 

@@ -56,6 +56,11 @@ public final class QueryNodeGrpcClient implements QueryNodeClient {
     }
 
     @Override
+    public void releaseChannel(String vchannel) {
+        remote.call(s -> s.releaseChannel(VchannelRequest.newBuilder().setVchannel(vchannel).build()));
+    }
+
+    @Override
     public void loadIndex(long collectionId, long segmentId, long fieldId, String objectKey) {
         remote.call(LOAD_DEADLINE, s -> s.loadIndex(LoadIndexRequest.newBuilder().setCollectionId(collectionId)
                 .setSegmentId(segmentId).setFieldId(fieldId).setObjectKey(objectKey).build()));

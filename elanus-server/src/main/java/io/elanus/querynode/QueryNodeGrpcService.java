@@ -59,6 +59,14 @@ public final class QueryNodeGrpcService extends QueryNodeServiceGrpc.QueryNodeSe
     }
 
     @Override
+    public void releaseChannel(VchannelRequest req, StreamObserver<Empty> out) {
+        RpcHandler.run(out, () -> {
+            node.releaseChannel(req.getVchannel());
+            collectionOf.remove(req.getVchannel());
+        });
+    }
+
+    @Override
     public void loadIndex(LoadIndexRequest req, StreamObserver<Empty> out) {
         RpcHandler.run(out, () -> node.loadIndex(req.getCollectionId(), req.getSegmentId(), req.getFieldId(), req.getObjectKey()));
     }

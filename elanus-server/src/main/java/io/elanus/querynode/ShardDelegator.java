@@ -187,6 +187,16 @@ final class ShardDelegator implements AutoCloseable {
     }
 
     /** The WAL offset this delegator still needs records from; the WAL may drop everything before it. */
+    /** Whether the sealed segment is loaded here. */
+    boolean holdsSealed(long segmentId) {
+        lock.readLock().lock();
+        try {
+            return sealedIds.contains(segmentId);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     long walPosition() {
         return walPosition;
     }

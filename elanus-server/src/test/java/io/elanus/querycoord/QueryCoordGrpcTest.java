@@ -157,6 +157,11 @@ class QueryCoordGrpcTest {
         }
 
         @Override
+        public void releaseChannel(String vchannel) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void loadIndex(long collectionId, long segmentId, long fieldId, String objectKey) {
             throw new UnsupportedOperationException();
         }
