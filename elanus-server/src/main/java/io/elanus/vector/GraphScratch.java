@@ -9,6 +9,9 @@ final class GraphScratch {
     final TopKHeap beam = new TopKHeap();
     int[] nodes = new int[64];
     float[] costs = new float[64];
+    /** The unvisited neighbours of the node being expanded, and their costs. */
+    int[] batch = new int[64];
+    float[] batchCosts = new float[64];
 
     static GraphScratch get() {
         return LOCAL.get();
@@ -18,6 +21,13 @@ final class GraphScratch {
         if (nodes.length < n) {
             nodes = new int[n];
             costs = new float[n];
+        }
+    }
+
+    void ensureBatch(int n) {
+        if (batch.length < n) {
+            batch = new int[n];
+            batchCosts = new float[n];
         }
     }
 }

@@ -108,6 +108,9 @@ final class HnswIndex extends DenseIndex {
             s.beam.offer(entryCost, entry);
         }
         MemorySegment table = graph.level0();
+        s.ensureBatch(2 * graph.m());
+        int[] batch = s.batch;
+        float[] batchCosts = s.batchCosts;
         while (!s.candidates.isEmpty()) {
             float c = s.candidates.peekCost();
             if (c > s.beam.threshold()) {
@@ -117,13 +120,18 @@ final class HnswIndex extends DenseIndex {
             s.candidates.pop();
             long slot = graph.slot(current, 0);
             int n = table.get(OffHeap.INT, slot);
+            int fresh = 0;
             for (int j = 1; j <= n; j++) {
                 int nb = table.get(OffHeap.INT, slot + 4L * j);
-                if (!s.visited.visit(nb)) {
-                    continue;
+                if (s.visited.visit(nb)) {
+                    batch[fresh++] = nb;
                 }
-                float nc = vectors.cost(query, nb);
+            }
+            vectors.costs(query, batch, fresh, batchCosts);
+            for (int j = 0; j < fresh; j++) {
+                float nc = batchCosts[j];
                 if (nc < s.beam.threshold()) {
+                    int nb = batch[j];
                     s.candidates.push(nc, nb);
                     if (nodes.allowed(nb, allowed)) {
                         s.beam.offer(nc, nb);
