@@ -30,10 +30,9 @@ final class HnswIndex extends DenseIndex {
     }
 
     static HnswIndex build(IndexSpec spec, DenseInput input) {
-        HnswGraph.Heap heap = new HnswBuilder(input.vectors(), input.dim(), spec.metric(),
-                spec.intParam("M"), spec.intParam("efConstruction"), 42).build();
-        return new HnswIndex(spec, DenseVectors.of(input, spec.metric()), heap.toOffHeap(),
-                new NodeRows(input.rows(), input.columnSize()));
+        DenseVectors vectors = DenseVectors.of(input, spec.metric());
+        HnswGraph.Heap heap = new HnswBuilder(vectors, input.count(), spec.intParam("M"), spec.intParam("efConstruction"), 42).build();
+        return new HnswIndex(spec, vectors, heap.toOffHeap(), new NodeRows(input.rows(), input.columnSize()));
     }
 
     static HnswIndex load(IndexSpec spec, JsonNode meta, IndexFile file, NodeRows nodes) throws IOException {
