@@ -1,6 +1,6 @@
 package io.elanus.vector;
 
-/** Per-thread reusable state of graph searches and builds. */
+/** Per-thread reusable state of graph searches and builds, and of IVF list scans. */
 final class GraphScratch {
     private static final ThreadLocal<GraphScratch> LOCAL = ThreadLocal.withInitial(GraphScratch::new);
 
@@ -12,6 +12,9 @@ final class GraphScratch {
     /** The unvisited neighbours of the node being expanded, and their costs. */
     int[] batch = new int[64];
     float[] batchCosts = new float[64];
+    /** The next and end node of each list an IVF scan walks at once. */
+    final int[] streamNext = new int[4];
+    final int[] streamEnd = new int[4];
 
     static GraphScratch get() {
         return LOCAL.get();
