@@ -16,6 +16,13 @@ final class GraphScratch {
     final int[] streamNext = new int[4];
     final int[] streamEnd = new int[4];
 
+    /**
+     * Sink for early reads of the neighbour list the search will probably expand next: Java has no
+     * prefetch instruction, so a load whose value is kept starts that cache miss while the current
+     * node's neighbours are scored.
+     */
+    int touched;
+
     static GraphScratch get() {
         return LOCAL.get();
     }

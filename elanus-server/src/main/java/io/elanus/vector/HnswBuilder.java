@@ -179,6 +179,8 @@ final class HnswBuilder {
         int[] links = graph.links(lc);
         int[] batch = s.batch;
         float[] batchCosts = s.batchCosts;
+        int lastLink = graph.capacity(lc);
+        int touched = 0;
         while (!s.candidates.isEmpty()) {
             float c = s.candidates.peekCost();
             int current = s.candidates.peekNode();
@@ -195,6 +197,10 @@ final class HnswBuilder {
                     batch[fresh++] = nb;
                 }
             }
+            if (!s.candidates.isEmpty()) {
+                int next = graph.base(s.candidates.peekNode(), lc);
+                touched += links[next] + links[next + lastLink];
+            }
             vectors.costs(query, batch, fresh, batchCosts);
             for (int j = 0; j < fresh; j++) {
                 float nc = batchCosts[j];
@@ -204,6 +210,7 @@ final class HnswBuilder {
                 }
             }
         }
+        s.touched = touched;
         s.ensure(efConstruction);
         return s.beam.drainSorted(s.nodes, s.costs);
     }

@@ -110,6 +110,8 @@ final class HnswIndex extends DenseIndex {
         s.ensureBatch(2 * graph.m());
         int[] batch = s.batch;
         float[] batchCosts = s.batchCosts;
+        long lastLink = 4L * 2 * graph.m();
+        int touched = 0;
         while (!s.candidates.isEmpty()) {
             float c = s.candidates.peekCost();
             if (c > s.beam.threshold()) {
@@ -126,6 +128,10 @@ final class HnswIndex extends DenseIndex {
                     batch[fresh++] = nb;
                 }
             }
+            if (!s.candidates.isEmpty()) {
+                long next = graph.slot(s.candidates.peekNode(), 0);
+                touched += table.get(OffHeap.INT, next) + table.get(OffHeap.INT, next + lastLink);
+            }
             vectors.costs(query, batch, fresh, batchCosts);
             for (int j = 0; j < fresh; j++) {
                 float nc = batchCosts[j];
@@ -138,6 +144,7 @@ final class HnswIndex extends DenseIndex {
                 }
             }
         }
+        s.touched = touched;
     }
 
     @Override
