@@ -1,6 +1,6 @@
 package io.elanus.vector;
 
-/** Per-thread reusable state of graph searches and builds. */
+/** Per-thread reusable state of graph searches and builds, and of IVF list scans. */
 final class GraphScratch {
     private static final ThreadLocal<GraphScratch> LOCAL = ThreadLocal.withInitial(GraphScratch::new);
 
@@ -9,6 +9,19 @@ final class GraphScratch {
     final TopKHeap beam = new TopKHeap();
     int[] nodes = new int[64];
     float[] costs = new float[64];
+    /** The unvisited neighbours of the node being expanded, and their costs. */
+    int[] batch = new int[64];
+    float[] batchCosts = new float[64];
+    /** The next and end node of each list an IVF scan walks at once. */
+    final int[] streamNext = new int[4];
+    final int[] streamEnd = new int[4];
+
+    /**
+     * Sink for early reads of the neighbour list the search will probably expand next: Java has no
+     * prefetch instruction, so a load whose value is kept starts that cache miss while the current
+     * node's neighbours are scored.
+     */
+    int touched;
 
     static GraphScratch get() {
         return LOCAL.get();
@@ -18,6 +31,13 @@ final class GraphScratch {
         if (nodes.length < n) {
             nodes = new int[n];
             costs = new float[n];
+        }
+    }
+
+    void ensureBatch(int n) {
+        if (batch.length < n) {
+            batch = new int[n];
+            batchCosts = new float[n];
         }
     }
 }

@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Builds an HNSW graph over a heap float matrix, inserting nodes from several threads. Each node's
+ * Builds an HNSW graph over stored vectors, inserting nodes from several threads. Each node's
  * neighbour list is written under that node's (striped) lock, one lock held at a time; readers scan
  * lists without locking, which is safe because every id ever written is a valid node whose vector
  * is already present (a racy read only sees an older or newer neighbour set).
@@ -14,29 +14,49 @@ final class HnswBuilder {
     static final String THREADS_PROPERTY = "elanus.index.buildThreads";
     private static final int LOCK_STRIPES = 4096;
 
-    private final float[] vectors;
-    private final int dim;
+    private final DenseVectors vectors;
     private final int count;
-    private final MetricType metric;
     private final int m;
     private final int efConstruction;
-    private final VectorKernels kernels = VectorKernels.get();
     private final HnswGraph.Heap graph;
+    private final ThreadLocal<Scratch> scratch;
     private final Object[] locks = new Object[LOCK_STRIPES];
     private final Object entryLock = new Object();
     private volatile int entryPoint = -1;
     private volatile int maxLevel = -1;
 
-    HnswBuilder(float[] vectors, int dim, MetricType metric, int m, int efConstruction, long seed) {
+    HnswBuilder(DenseVectors vectors, int count, int m, int efConstruction, long seed) {
         this.vectors = vectors;
-        this.dim = dim;
-        this.count = dim == 0 ? 0 : vectors.length / dim;
-        this.metric = metric;
+        this.count = count;
         this.m = m;
         this.efConstruction = efConstruction;
         this.graph = new HnswGraph.Heap(count, m, randomLevels(count, m, seed));
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new Object();
+        }
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(vectors.dim(), 2 * m + 1));
+    }
+
+    /** One build thread's buffers, besides the search state in {@link GraphScratch}. */
+    private static final class Scratch {
+        /** The vector being inserted. */
+        final float[] query;
+        /** The vector of a node whose neighbours are being chosen or re-pruned. */
+        final float[] probe;
+        /** The inserted node's chosen neighbours at the current level. */
+        final int[] chosen;
+        /** Re-pruning of a neighbour's full list: its candidates, their costs and the survivors. */
+        final int[] candidates;
+        final float[] costs;
+        final int[] kept;
+
+        Scratch(int dim, int maxCandidates) {
+            query = new float[dim];
+            probe = new float[dim];
+            chosen = new int[maxCandidates];
+            candidates = new int[maxCandidates];
+            costs = new float[maxCandidates];
+            kept = new int[maxCandidates];
         }
     }
 
@@ -83,11 +103,6 @@ final class HnswBuilder {
         return levels;
     }
 
-    private float cost(int a, int b) {
-        return metric == MetricType.L2 ? kernels.l2sq(vectors, a * dim, vectors, b * dim, dim)
-                : -kernels.dot(vectors, a * dim, vectors, b * dim, dim);
-    }
-
     private void insert(int node) {
         int level = graph.levels[node];
         int ep;
@@ -101,35 +116,36 @@ final class HnswBuilder {
                 return;
             }
         }
-        float epCost = cost(node, ep);
+        Scratch b = scratch.get();
+        GraphScratch s = GraphScratch.get();
+        s.ensureBatch(2 * m);
+        float[] query = b.query;
+        vectors.copy(node, query);
+        float epCost = vectors.cost(query, ep);
         for (int lc = top; lc > level; lc--) {
             boolean moved = true;
             while (moved) {
                 moved = false;
-                int base = graph.base(ep, lc);
-                int[] links = graph.links(lc);
-                int n = links[base];
-                for (int j = 1; j <= n; j++) {
-                    int nb = links[base + j];
-                    float c = cost(node, nb);
-                    if (c < epCost) {
-                        epCost = c;
-                        ep = nb;
+                int n = copyLinks(ep, lc, s.batch);
+                vectors.costs(query, s.batch, n, s.batchCosts);
+                for (int j = 0; j < n; j++) {
+                    if (s.batchCosts[j] < epCost) {
+                        epCost = s.batchCosts[j];
+                        ep = s.batch[j];
                         moved = true;
                     }
                 }
             }
         }
-        GraphScratch scratch = GraphScratch.get();
         for (int lc = Math.min(level, top); lc >= 0; lc--) {
-            int found = searchLayer(node, ep, lc, scratch);
-            int[] chosen = selectNeighbours(node, scratch.nodes, scratch.costs, found, m);
-            setLinks(node, lc, chosen);
+            int found = searchLayer(node, query, ep, lc, s);
+            int chosen = selectNeighbours(node, s.nodes, s.costs, found, m, b.chosen, b);
+            setLinks(node, lc, b.chosen, chosen);
             int capacity = graph.capacity(lc);
-            for (int nb : chosen) {
-                addReverseLink(nb, node, lc, capacity);
+            for (int i = 0; i < chosen; i++) {
+                addReverseLink(b.chosen[i], node, lc, capacity, b);
             }
-            ep = scratch.nodes[0];
+            ep = s.nodes[0];
         }
         if (level > top) {
             synchronized (entryLock) {
@@ -141,16 +157,30 @@ final class HnswBuilder {
         }
     }
 
+    /** Copies {@code node}'s neighbours at {@code level} into {@code out}; returns their number. */
+    private int copyLinks(int node, int level, int[] out) {
+        int base = graph.base(node, level);
+        int[] links = graph.links(level);
+        int n = links[base];
+        System.arraycopy(links, base + 1, out, 0, n);
+        return n;
+    }
+
     /** Beam search of width efConstruction at level {@code lc}; leaves the hits cheapest-first in scratch. */
-    private int searchLayer(int node, int entry, int lc, GraphScratch s) {
+    private int searchLayer(int node, float[] query, int entry, int lc, GraphScratch s) {
         s.visited.reset(count);
         s.candidates.clear();
         s.beam.reset(efConstruction);
-        float c0 = cost(node, entry);
+        float c0 = vectors.cost(query, entry);
+        s.visited.visit(node);
         s.visited.visit(entry);
         s.candidates.push(c0, entry);
         s.beam.offer(c0, entry);
         int[] links = graph.links(lc);
+        int[] batch = s.batch;
+        float[] batchCosts = s.batchCosts;
+        int lastLink = graph.capacity(lc);
+        int touched = 0;
         while (!s.candidates.isEmpty()) {
             float c = s.candidates.peekCost();
             int current = s.candidates.peekNode();
@@ -160,18 +190,27 @@ final class HnswBuilder {
             s.candidates.pop();
             int base = graph.base(current, lc);
             int n = links[base];
+            int fresh = 0;
             for (int j = 1; j <= n; j++) {
                 int nb = links[base + j];
-                if (nb == node || !s.visited.visit(nb)) {
-                    continue;
+                if (s.visited.visit(nb)) {
+                    batch[fresh++] = nb;
                 }
-                float nc = cost(node, nb);
+            }
+            if (!s.candidates.isEmpty()) {
+                int next = graph.base(s.candidates.peekNode(), lc);
+                touched += links[next] + links[next + lastLink];
+            }
+            vectors.costs(query, batch, fresh, batchCosts);
+            for (int j = 0; j < fresh; j++) {
+                float nc = batchCosts[j];
                 if (nc < s.beam.threshold()) {
-                    s.candidates.push(nc, nb);
-                    s.beam.offer(nc, nb);
+                    s.candidates.push(nc, batch[j]);
+                    s.beam.offer(nc, batch[j]);
                 }
             }
         }
+        s.touched = touched;
         s.ensure(efConstruction);
         return s.beam.drainSorted(s.nodes, s.costs);
     }
@@ -179,36 +218,37 @@ final class HnswBuilder {
     /**
      * HNSW's neighbour-selection heuristic: walk candidates cheapest-first and keep one only if it is
      * closer to the base node than to every neighbour already kept (this keeps links spread out).
+     * Writes at most {@code limit} kept nodes to {@code kept}; returns their number.
      */
-    private int[] selectNeighbours(int base, int[] candidates, float[] costs, int n, int limit) {
-        int[] kept = new int[Math.min(limit, n)];
+    private int selectNeighbours(int base, int[] candidates, float[] costs, int n, int limit, int[] kept, Scratch b) {
         int size = 0;
-        for (int i = 0; i < n && size < kept.length; i++) {
+        for (int i = 0; i < n && size < limit; i++) {
             int c = candidates[i];
             if (c == base) {
                 continue;
             }
+            vectors.copy(c, b.probe);
             boolean diverse = true;
             for (int j = 0; j < size && diverse; j++) {
-                diverse = cost(c, kept[j]) >= costs[i];
+                diverse = vectors.cost(b.probe, kept[j]) >= costs[i];
             }
             if (diverse) {
                 kept[size++] = c;
             }
         }
-        return size == kept.length ? kept : java.util.Arrays.copyOf(kept, size);
+        return size;
     }
 
-    private void setLinks(int node, int lc, int[] chosen) {
+    private void setLinks(int node, int lc, int[] chosen, int n) {
         synchronized (locks[node & (LOCK_STRIPES - 1)]) {
             int base = graph.base(node, lc);
             int[] links = graph.links(lc);
-            System.arraycopy(chosen, 0, links, base + 1, chosen.length);
-            links[base] = chosen.length;
+            System.arraycopy(chosen, 0, links, base + 1, n);
+            links[base] = n;
         }
     }
 
-    private void addReverseLink(int target, int node, int lc, int capacity) {
+    private void addReverseLink(int target, int node, int lc, int capacity, Scratch b) {
         synchronized (locks[target & (LOCK_STRIPES - 1)]) {
             int base = graph.base(target, lc);
             int[] links = graph.links(lc);
@@ -223,24 +263,22 @@ final class HnswBuilder {
                 links[base] = n + 1;
                 return;
             }
-            int[] cands = new int[n + 1];
-            float[] costs = new float[n + 1];
-            for (int j = 0; j < n; j++) {
-                cands[j] = links[base + 1 + j];
-                costs[j] = cost(target, cands[j]);
-            }
+            int[] cands = b.candidates;
+            float[] costs = b.costs;
+            System.arraycopy(links, base + 1, cands, 0, n);
             cands[n] = node;
-            costs[n] = cost(target, node);
-            sortByCost(cands, costs);
-            int[] kept = selectNeighbours(target, cands, costs, n + 1, capacity);
-            System.arraycopy(kept, 0, links, base + 1, kept.length);
-            links[base] = kept.length;
+            vectors.copy(target, b.probe);
+            vectors.costs(b.probe, cands, n + 1, costs);
+            sortByCost(cands, costs, n + 1);
+            int kept = selectNeighbours(target, cands, costs, n + 1, capacity, b.kept, b);
+            System.arraycopy(b.kept, 0, links, base + 1, kept);
+            links[base] = kept;
         }
     }
 
-    private static void sortByCost(int[] nodes, float[] costs) {
-        for (int i = 1; i < nodes.length; i++) {
-            int n = nodes[i];
+    private static void sortByCost(int[] nodes, float[] costs, int n) {
+        for (int i = 1; i < n; i++) {
+            int v = nodes[i];
             float c = costs[i];
             int j = i - 1;
             while (j >= 0 && costs[j] > c) {
@@ -248,7 +286,7 @@ final class HnswBuilder {
                 costs[j + 1] = costs[j];
                 j--;
             }
-            nodes[j + 1] = n;
+            nodes[j + 1] = v;
             costs[j + 1] = c;
         }
     }

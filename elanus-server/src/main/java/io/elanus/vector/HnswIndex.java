@@ -30,10 +30,9 @@ final class HnswIndex extends DenseIndex {
     }
 
     static HnswIndex build(IndexSpec spec, DenseInput input) {
-        HnswGraph.Heap heap = new HnswBuilder(input.vectors(), input.dim(), spec.metric(),
-                spec.intParam("M"), spec.intParam("efConstruction"), 42).build();
-        return new HnswIndex(spec, DenseVectors.of(input, spec.metric()), heap.toOffHeap(),
-                new NodeRows(input.rows(), input.columnSize()));
+        DenseVectors vectors = DenseVectors.of(input, spec.metric());
+        HnswGraph.Heap heap = new HnswBuilder(vectors, input.count(), spec.intParam("M"), spec.intParam("efConstruction"), 42).build();
+        return new HnswIndex(spec, vectors, heap.toOffHeap(), new NodeRows(input.rows(), input.columnSize()));
     }
 
     static HnswIndex load(IndexSpec spec, JsonNode meta, IndexFile file, NodeRows nodes) throws IOException {
@@ -108,6 +107,11 @@ final class HnswIndex extends DenseIndex {
             s.beam.offer(entryCost, entry);
         }
         MemorySegment table = graph.level0();
+        s.ensureBatch(2 * graph.m());
+        int[] batch = s.batch;
+        float[] batchCosts = s.batchCosts;
+        long lastLink = 4L * 2 * graph.m();
+        int touched = 0;
         while (!s.candidates.isEmpty()) {
             float c = s.candidates.peekCost();
             if (c > s.beam.threshold()) {
@@ -117,13 +121,22 @@ final class HnswIndex extends DenseIndex {
             s.candidates.pop();
             long slot = graph.slot(current, 0);
             int n = table.get(OffHeap.INT, slot);
+            int fresh = 0;
             for (int j = 1; j <= n; j++) {
                 int nb = table.get(OffHeap.INT, slot + 4L * j);
-                if (!s.visited.visit(nb)) {
-                    continue;
+                if (s.visited.visit(nb)) {
+                    batch[fresh++] = nb;
                 }
-                float nc = vectors.cost(query, nb);
+            }
+            if (!s.candidates.isEmpty()) {
+                long next = graph.slot(s.candidates.peekNode(), 0);
+                touched += table.get(OffHeap.INT, next) + table.get(OffHeap.INT, next + lastLink);
+            }
+            vectors.costs(query, batch, fresh, batchCosts);
+            for (int j = 0; j < fresh; j++) {
+                float nc = batchCosts[j];
                 if (nc < s.beam.threshold()) {
+                    int nb = batch[j];
                     s.candidates.push(nc, nb);
                     if (nodes.allowed(nb, allowed)) {
                         s.beam.offer(nc, nb);
@@ -131,6 +144,7 @@ final class HnswIndex extends DenseIndex {
                 }
             }
         }
+        s.touched = touched;
     }
 
     @Override

@@ -124,18 +124,13 @@ final class IvfIndex extends DenseIndex {
         }
         s.ensure(nprobe);
         int probes = s.beam.drainSorted(s.nodes, s.costs);
-        for (int p = 0; p < probes; p++) {
-            int list = s.nodes[p];
-            NodeScorer scorer = codec.listScorer(query, list);
-            for (int node = listOffsets[list]; node < listOffsets[list + 1]; node++) {
-                if (nodes.allowed(node, allowed)) {
-                    float c = scorer.cost(node);
-                    if (range.contains(c)) {
-                        out.offer(c, node);
-                    }
+        codec.scan(query, s.nodes, probes, listOffsets, s, (scanned, costs, n) -> {
+            for (int i = 0; i < n; i++) {
+                if (range.contains(costs[i]) && nodes.allowed(scanned[i], allowed)) {
+                    out.offer(costs[i], scanned[i]);
                 }
             }
-        }
+        });
     }
 
     @Override

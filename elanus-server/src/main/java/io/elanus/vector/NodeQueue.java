@@ -1,9 +1,8 @@
 package io.elanus.vector;
 
-/** Growable min-heap of (cost, node) pairs: the candidate frontier of a graph search. */
+/** Growable min-heap of (cost, node) pairs, as {@link TopKHeap#key} longs: the candidate frontier of a graph search. */
 final class NodeQueue {
-    private float[] costs = new float[64];
-    private int[] nodes = new int[64];
+    private long[] keys = new long[64];
     private int size;
 
     void clear() {
@@ -15,30 +14,28 @@ final class NodeQueue {
     }
 
     float peekCost() {
-        return costs[0];
+        return TopKHeap.costOf(keys[0]);
     }
 
     int peekNode() {
-        return nodes[0];
+        return TopKHeap.rowOf(keys[0]);
     }
 
     void push(float cost, int node) {
-        if (size == costs.length) {
-            costs = java.util.Arrays.copyOf(costs, size * 2);
-            nodes = java.util.Arrays.copyOf(nodes, size * 2);
+        if (size == keys.length) {
+            keys = java.util.Arrays.copyOf(keys, size * 2);
         }
+        long key = TopKHeap.key(cost, node);
         int i = size++;
         while (i > 0) {
             int parent = (i - 1) >>> 1;
-            if (costs[parent] <= cost) {
+            if (keys[parent] <= key) {
                 break;
             }
-            costs[i] = costs[parent];
-            nodes[i] = nodes[parent];
+            keys[i] = keys[parent];
             i = parent;
         }
-        costs[i] = cost;
-        nodes[i] = node;
+        keys[i] = key;
     }
 
     /** Removes the cheapest entry (read it first with {@link #peekCost}/{@link #peekNode}). */
@@ -47,23 +44,20 @@ final class NodeQueue {
         if (size == 0) {
             return;
         }
-        float c = costs[size];
-        int n = nodes[size];
+        long key = keys[size];
         int i = 0;
         int half = size >>> 1;
         while (i < half) {
             int child = 2 * i + 1;
-            if (child + 1 < size && costs[child + 1] < costs[child]) {
+            if (child + 1 < size && keys[child + 1] < keys[child]) {
                 child++;
             }
-            if (costs[child] >= c) {
+            if (keys[child] >= key) {
                 break;
             }
-            costs[i] = costs[child];
-            nodes[i] = nodes[child];
+            keys[i] = keys[child];
             i = child;
         }
-        costs[i] = c;
-        nodes[i] = n;
+        keys[i] = key;
     }
 }

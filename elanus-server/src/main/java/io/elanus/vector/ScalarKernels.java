@@ -75,6 +75,20 @@ public final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public void dotRows(float[] q, MemorySegment seg, int[] ids, int n, int len, float[] out) {
+        for (int j = 0; j < n; j++) {
+            out[j] = dot(q, seg, 4L * len * ids[j], len);
+        }
+    }
+
+    @Override
+    public void l2sqRows(float[] q, MemorySegment seg, int[] ids, int n, int len, float[] out) {
+        for (int j = 0; j < n; j++) {
+            out[j] = l2sq(q, seg, 4L * len * ids[j], len);
+        }
+    }
+
+    @Override
     public int int8Dot(byte[] a, int aOff, byte[] b, int bOff, int len) {
         int s = 0;
         for (int i = 0; i < len; i++) {

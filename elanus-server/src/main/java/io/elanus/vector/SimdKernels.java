@@ -13,10 +13,14 @@ import java.nio.ByteOrder;
 
 /**
  * Kernels on the Vector API at the platform's preferred width. Main loops run two accumulators
- * (to hide FMA latency); tails shorter than one vector fall back to {@link ScalarKernels}.
+ * (to hide FMA latency). Float tails shorter than one vector use half- and quarter-width vectors
+ * before a scalar remainder: a scalar tail of a few lanes costs more than the whole vector loop.
  */
 public final class SimdKernels implements VectorKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Half and quarter of {@link #F} for tails, or null below 128 bits (tails then go scalar). */
+    private static final VectorSpecies<Float> F_HALF = narrower(F, 2);
+    private static final VectorSpecies<Float> F_QUARTER = narrower(F, 4);
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256
             ? IntVector.SPECIES_PREFERRED : IntVector.SPECIES_256;
     /** Bytes that widen to exactly one {@link #I} vector of ints. */
@@ -25,6 +29,11 @@ public final class SimdKernels implements VectorKernels {
     private static final VectorSpecies<Long> WORDS = VectorSpecies.of(long.class, B.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ScalarKernels TAIL = ScalarKernels.INSTANCE;
+
+    private static VectorSpecies<Float> narrower(VectorSpecies<Float> species, int divisor) {
+        int bits = species.vectorBitSize() / divisor;
+        return bits >= 128 ? VectorSpecies.of(float.class, VectorShape.forBitSize(bits)) : null;
+    }
 
     @Override
     public String name() {
@@ -41,11 +50,29 @@ public final class SimdKernels implements VectorKernels {
             acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
             acc1 = FloatVector.fromArray(F, a, aOff + i + step).fma(FloatVector.fromArray(F, b, bOff + i + step), acc1);
         }
-        for (; i + step <= len; i += step) {
+        if (i + step <= len) {
             acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
+            i += step;
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        return i == len ? sum : sum + TAIL.dot(a, aOff + i, b, bOff + i, len - i);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + dotTail(a, aOff, b, bOff, i, len);
+    }
+
+    /** The dot product over {@code [from, len)}, shorter than one {@link #F} vector. */
+    private static float dotTail(float[] a, int aOff, float[] b, int bOff, int from, int len) {
+        float sum = 0;
+        int i = from;
+        if (F_HALF != null && i + F_HALF.length() <= len) {
+            sum += FloatVector.fromArray(F_HALF, a, aOff + i).mul(FloatVector.fromArray(F_HALF, b, bOff + i)).reduceLanes(VectorOperators.ADD);
+            i += F_HALF.length();
+        }
+        if (F_QUARTER != null && i + F_QUARTER.length() <= len) {
+            sum += FloatVector.fromArray(F_QUARTER, a, aOff + i).mul(FloatVector.fromArray(F_QUARTER, b, bOff + i)).reduceLanes(VectorOperators.ADD);
+            i += F_QUARTER.length();
+        }
+        for (; i < len; i++) {
+            sum += a[aOff + i] * b[bOff + i];
+        }
+        return sum;
     }
 
     @Override
@@ -60,12 +87,32 @@ public final class SimdKernels implements VectorKernels {
             acc0 = d0.fma(d0, acc0);
             acc1 = d1.fma(d1, acc1);
         }
-        for (; i + step <= len; i += step) {
+        if (i + step <= len) {
             FloatVector d = FloatVector.fromArray(F, a, aOff + i).sub(FloatVector.fromArray(F, b, bOff + i));
             acc0 = d.fma(d, acc0);
+            i += step;
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        return i == len ? sum : sum + TAIL.l2sq(a, aOff + i, b, bOff + i, len - i);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + l2sqTail(a, aOff, b, bOff, i, len);
+    }
+
+    private static float l2sqTail(float[] a, int aOff, float[] b, int bOff, int from, int len) {
+        float sum = 0;
+        int i = from;
+        if (F_HALF != null && i + F_HALF.length() <= len) {
+            FloatVector d = FloatVector.fromArray(F_HALF, a, aOff + i).sub(FloatVector.fromArray(F_HALF, b, bOff + i));
+            sum += d.mul(d).reduceLanes(VectorOperators.ADD);
+            i += F_HALF.length();
+        }
+        if (F_QUARTER != null && i + F_QUARTER.length() <= len) {
+            FloatVector d = FloatVector.fromArray(F_QUARTER, a, aOff + i).sub(FloatVector.fromArray(F_QUARTER, b, bOff + i));
+            sum += d.mul(d).reduceLanes(VectorOperators.ADD);
+            i += F_QUARTER.length();
+        }
+        for (; i < len; i++) {
+            float d = a[aOff + i] - b[bOff + i];
+            sum += d * d;
+        }
+        return sum;
     }
 
     @Override
@@ -78,10 +125,24 @@ public final class SimdKernels implements VectorKernels {
             acc0 = FloatVector.fromArray(F, q, i).fma(FloatVector.fromMemorySegment(F, seg, off + 4L * i, LE), acc0);
             acc1 = FloatVector.fromArray(F, q, i + step).fma(FloatVector.fromMemorySegment(F, seg, off + 4L * (i + step), LE), acc1);
         }
-        for (; i + step <= len; i += step) {
+        if (i + step <= len) {
             acc0 = FloatVector.fromArray(F, q, i).fma(FloatVector.fromMemorySegment(F, seg, off + 4L * i, LE), acc0);
+            i += step;
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + dotTail(q, seg, off, i, len);
+    }
+
+    private static float dotTail(float[] q, MemorySegment seg, long off, int from, int len) {
+        float sum = 0;
+        int i = from;
+        if (F_HALF != null && i + F_HALF.length() <= len) {
+            sum += FloatVector.fromArray(F_HALF, q, i).mul(FloatVector.fromMemorySegment(F_HALF, seg, off + 4L * i, LE)).reduceLanes(VectorOperators.ADD);
+            i += F_HALF.length();
+        }
+        if (F_QUARTER != null && i + F_QUARTER.length() <= len) {
+            sum += FloatVector.fromArray(F_QUARTER, q, i).mul(FloatVector.fromMemorySegment(F_QUARTER, seg, off + 4L * i, LE)).reduceLanes(VectorOperators.ADD);
+            i += F_QUARTER.length();
+        }
         for (; i < len; i++) {
             sum += q[i] * seg.get(ScalarKernels.LE_FLOAT, off + 4L * i);
         }
@@ -100,16 +161,136 @@ public final class SimdKernels implements VectorKernels {
             acc0 = d0.fma(d0, acc0);
             acc1 = d1.fma(d1, acc1);
         }
-        for (; i + step <= len; i += step) {
+        if (i + step <= len) {
             FloatVector d = FloatVector.fromArray(F, q, i).sub(FloatVector.fromMemorySegment(F, seg, off + 4L * i, LE));
             acc0 = d.fma(d, acc0);
+            i += step;
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + l2sqTail(q, seg, off, i, len);
+    }
+
+    private static float l2sqTail(float[] q, MemorySegment seg, long off, int from, int len) {
+        float sum = 0;
+        int i = from;
+        if (F_HALF != null && i + F_HALF.length() <= len) {
+            FloatVector d = FloatVector.fromArray(F_HALF, q, i).sub(FloatVector.fromMemorySegment(F_HALF, seg, off + 4L * i, LE));
+            sum += d.mul(d).reduceLanes(VectorOperators.ADD);
+            i += F_HALF.length();
+        }
+        if (F_QUARTER != null && i + F_QUARTER.length() <= len) {
+            FloatVector d = FloatVector.fromArray(F_QUARTER, q, i).sub(FloatVector.fromMemorySegment(F_QUARTER, seg, off + 4L * i, LE));
+            sum += d.mul(d).reduceLanes(VectorOperators.ADD);
+            i += F_QUARTER.length();
+        }
         for (; i < len; i++) {
             float d = q[i] - seg.get(ScalarKernels.LE_FLOAT, off + 4L * i);
             sum += d * d;
         }
         return sum;
+    }
+
+    @Override
+    public void dotRows(float[] q, MemorySegment seg, int[] ids, int n, int len, float[] out) {
+        long rowBytes = 4L * len;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            dot4(q, seg, ids[j] * rowBytes, ids[j + 1] * rowBytes, ids[j + 2] * rowBytes, ids[j + 3] * rowBytes, len, out, j);
+        }
+        for (; j < n; j++) {
+            out[j] = dot(q, seg, ids[j] * rowBytes, len);
+        }
+    }
+
+    /** Four rows at once, each summed in exactly the order of {@link #dot(float[], MemorySegment, long, int)}. */
+    private static void dot4(float[] q, MemorySegment seg, long o0, long o1, long o2, long o3, int len, float[] out, int at) {
+        int step = F.length();
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+        int i = 0;
+        for (; i + 2 * step <= len; i += 2 * step) {
+            FloatVector x = FloatVector.fromArray(F, q, i);
+            FloatVector y = FloatVector.fromArray(F, q, i + step);
+            long p = 4L * i;
+            long r = 4L * (i + step);
+            a0 = x.fma(FloatVector.fromMemorySegment(F, seg, o0 + p, LE), a0);
+            b0 = y.fma(FloatVector.fromMemorySegment(F, seg, o0 + r, LE), b0);
+            a1 = x.fma(FloatVector.fromMemorySegment(F, seg, o1 + p, LE), a1);
+            b1 = y.fma(FloatVector.fromMemorySegment(F, seg, o1 + r, LE), b1);
+            a2 = x.fma(FloatVector.fromMemorySegment(F, seg, o2 + p, LE), a2);
+            b2 = y.fma(FloatVector.fromMemorySegment(F, seg, o2 + r, LE), b2);
+            a3 = x.fma(FloatVector.fromMemorySegment(F, seg, o3 + p, LE), a3);
+            b3 = y.fma(FloatVector.fromMemorySegment(F, seg, o3 + r, LE), b3);
+        }
+        if (i + step <= len) {
+            FloatVector x = FloatVector.fromArray(F, q, i);
+            long p = 4L * i;
+            a0 = x.fma(FloatVector.fromMemorySegment(F, seg, o0 + p, LE), a0);
+            a1 = x.fma(FloatVector.fromMemorySegment(F, seg, o1 + p, LE), a1);
+            a2 = x.fma(FloatVector.fromMemorySegment(F, seg, o2 + p, LE), a2);
+            a3 = x.fma(FloatVector.fromMemorySegment(F, seg, o3 + p, LE), a3);
+            i += step;
+        }
+        out[at] = a0.add(b0).reduceLanes(VectorOperators.ADD) + dotTail(q, seg, o0, i, len);
+        out[at + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD) + dotTail(q, seg, o1, i, len);
+        out[at + 2] = a2.add(b2).reduceLanes(VectorOperators.ADD) + dotTail(q, seg, o2, i, len);
+        out[at + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD) + dotTail(q, seg, o3, i, len);
+    }
+
+    @Override
+    public void l2sqRows(float[] q, MemorySegment seg, int[] ids, int n, int len, float[] out) {
+        long rowBytes = 4L * len;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            l2sq4(q, seg, ids[j] * rowBytes, ids[j + 1] * rowBytes, ids[j + 2] * rowBytes, ids[j + 3] * rowBytes, len, out, j);
+        }
+        for (; j < n; j++) {
+            out[j] = l2sq(q, seg, ids[j] * rowBytes, len);
+        }
+    }
+
+    /** Four rows at once, each summed in exactly the order of {@link #l2sq(float[], MemorySegment, long, int)}. */
+    private static void l2sq4(float[] q, MemorySegment seg, long o0, long o1, long o2, long o3, int len, float[] out, int at) {
+        int step = F.length();
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+        int i = 0;
+        for (; i + 2 * step <= len; i += 2 * step) {
+            FloatVector x = FloatVector.fromArray(F, q, i);
+            FloatVector y = FloatVector.fromArray(F, q, i + step);
+            long p = 4L * i;
+            long r = 4L * (i + step);
+            FloatVector d = x.sub(FloatVector.fromMemorySegment(F, seg, o0 + p, LE));
+            FloatVector e = y.sub(FloatVector.fromMemorySegment(F, seg, o0 + r, LE));
+            a0 = d.fma(d, a0);
+            b0 = e.fma(e, b0);
+            d = x.sub(FloatVector.fromMemorySegment(F, seg, o1 + p, LE));
+            e = y.sub(FloatVector.fromMemorySegment(F, seg, o1 + r, LE));
+            a1 = d.fma(d, a1);
+            b1 = e.fma(e, b1);
+            d = x.sub(FloatVector.fromMemorySegment(F, seg, o2 + p, LE));
+            e = y.sub(FloatVector.fromMemorySegment(F, seg, o2 + r, LE));
+            a2 = d.fma(d, a2);
+            b2 = e.fma(e, b2);
+            d = x.sub(FloatVector.fromMemorySegment(F, seg, o3 + p, LE));
+            e = y.sub(FloatVector.fromMemorySegment(F, seg, o3 + r, LE));
+            a3 = d.fma(d, a3);
+            b3 = e.fma(e, b3);
+        }
+        if (i + step <= len) {
+            FloatVector x = FloatVector.fromArray(F, q, i);
+            long p = 4L * i;
+            FloatVector d = x.sub(FloatVector.fromMemorySegment(F, seg, o0 + p, LE));
+            a0 = d.fma(d, a0);
+            d = x.sub(FloatVector.fromMemorySegment(F, seg, o1 + p, LE));
+            a1 = d.fma(d, a1);
+            d = x.sub(FloatVector.fromMemorySegment(F, seg, o2 + p, LE));
+            a2 = d.fma(d, a2);
+            d = x.sub(FloatVector.fromMemorySegment(F, seg, o3 + p, LE));
+            a3 = d.fma(d, a3);
+            i += step;
+        }
+        out[at] = a0.add(b0).reduceLanes(VectorOperators.ADD) + l2sqTail(q, seg, o0, i, len);
+        out[at + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD) + l2sqTail(q, seg, o1, i, len);
+        out[at + 2] = a2.add(b2).reduceLanes(VectorOperators.ADD) + l2sqTail(q, seg, o2, i, len);
+        out[at + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD) + l2sqTail(q, seg, o3, i, len);
     }
 
     @Override

@@ -5,24 +5,47 @@ import java.util.Arrays;
 /**
  * Bounded max-heap of (cost, row) pairs keeping the k smallest costs; cost is a score turned
  * "smaller is better" (see {@link #cost}). Ties rank the smaller row first. Reusable via {@link #reset}.
+ * Each pair is one long ({@link #key}) ordered like (cost, row), so a comparison is a single compare.
  */
 final class TopKHeap {
-    private float[] costs = new float[16];
-    private int[] rows = new int[16];
+    private long[] keys = new long[16];
     private int size;
     private int k;
+    /** The cost of the worst kept pair once full; +infinity before. */
+    private float threshold = Float.POSITIVE_INFINITY;
 
     static float cost(MetricType metric, float score) {
         return metric.largerIsBetter() ? -score : score;
     }
 
+    /**
+     * A long ordered like (cost, row): the cost's bits made to sort as signed ints (negative floats
+     * have their magnitude bits flipped) above the row. -0.0 sorts just below +0.0.
+     */
+    static long key(float cost, int row) {
+        return ((long) sortable(Float.floatToRawIntBits(cost)) << 32) | (row & 0xffffffffL);
+    }
+
+    static float costOf(long key) {
+        return Float.intBitsToFloat(sortable((int) (key >>> 32)));
+    }
+
+    static int rowOf(long key) {
+        return (int) key;
+    }
+
+    /** Its own inverse. */
+    private static int sortable(int bits) {
+        return bits ^ ((bits >> 31) & 0x7fffffff);
+    }
+
     void reset(int k) {
-        if (costs.length < k) {
-            costs = new float[k];
-            rows = new int[k];
+        if (keys.length < k) {
+            keys = new long[k];
         }
         this.k = k;
         size = 0;
+        threshold = Float.POSITIVE_INFINITY;
     }
 
     int size() {
@@ -35,28 +58,32 @@ final class TopKHeap {
 
     /** The cost a candidate must beat to enter; +infinity while not full. */
     float threshold() {
-        return size < k ? Float.POSITIVE_INFINITY : costs[0];
+        return threshold;
     }
 
     void offer(float cost, int row) {
         if (size < k) {
-            costs[size] = cost;
-            rows[size] = row;
-            siftUp(size++);
-        } else if (k > 0 && worse(costs[0], rows[0], cost, row)) {
-            costs[0] = cost;
-            rows[0] = row;
-            siftDown(0);
+            siftUp(size++, key(cost, row));
+            if (size == k) {
+                threshold = costOf(keys[0]);
+            }
+        } else if (k > 0 && cost <= threshold) {
+            long key = key(cost, row);
+            if (key < keys[0]) {
+                siftDown(key);
+                threshold = costOf(keys[0]);
+            }
         }
     }
 
     /** Removes the worst entry and returns its row. */
     int pollWorstRow() {
-        int row = rows[0];
+        int row = rowOf(keys[0]);
         size--;
-        costs[0] = costs[size];
-        rows[0] = rows[size];
-        siftDown(0);
+        if (size > 0) {
+            siftDown(keys[size]);
+        }
+        threshold = Float.POSITIVE_INFINITY;
         return row;
     }
 
@@ -66,7 +93,7 @@ final class TopKHeap {
         Arrays.fill(outScores, base + size, base + width, metric.worstScore());
         while (size > 0) {
             int at = base + size - 1;
-            float c = costs[0];
+            float c = costOf(keys[0]);
             outRows[at] = pollWorstRow();
             outScores[at] = metric.largerIsBetter() ? -c : c;
         }
@@ -76,50 +103,40 @@ final class TopKHeap {
     int drainSorted(int[] outRows, float[] outCosts) {
         int n = size;
         while (size > 0) {
-            outCosts[size - 1] = costs[0];
+            outCosts[size - 1] = costOf(keys[0]);
             outRows[size - 1] = pollWorstRow();
         }
         return n;
     }
 
-    private static boolean worse(float costA, int rowA, float costB, int rowB) {
-        return costA > costB || (costA == costB && rowA > rowB);
-    }
-
-    private void siftUp(int i) {
-        float c = costs[i];
-        int r = rows[i];
+    private void siftUp(int i, long key) {
         while (i > 0) {
             int parent = (i - 1) >>> 1;
-            if (!worse(c, r, costs[parent], rows[parent])) {
+            if (keys[parent] >= key) {
                 break;
             }
-            costs[i] = costs[parent];
-            rows[i] = rows[parent];
+            keys[i] = keys[parent];
             i = parent;
         }
-        costs[i] = c;
-        rows[i] = r;
+        keys[i] = key;
     }
 
-    private void siftDown(int i) {
-        float c = costs[i];
-        int r = rows[i];
+    /** Places {@code key} at the root and sifts it down. */
+    private void siftDown(long key) {
+        int i = 0;
         int half = size >>> 1;
         while (i < half) {
             int child = 2 * i + 1;
             int right = child + 1;
-            if (right < size && worse(costs[right], rows[right], costs[child], rows[child])) {
+            if (right < size && keys[right] > keys[child]) {
                 child = right;
             }
-            if (!worse(costs[child], rows[child], c, r)) {
+            if (keys[child] <= key) {
                 break;
             }
-            costs[i] = costs[child];
-            rows[i] = rows[child];
+            keys[i] = keys[child];
             i = child;
         }
-        costs[i] = c;
-        rows[i] = r;
+        keys[i] = key;
     }
 }

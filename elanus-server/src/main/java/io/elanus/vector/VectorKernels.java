@@ -32,6 +32,16 @@ public interface VectorKernels {
     /** Squared L2 distance of {@code q[0..len)} to {@code len} little-endian floats at byte offset {@code off} of {@code seg}. */
     float l2sq(float[] q, MemorySegment seg, long off, int len);
 
+    /**
+     * {@link #dot(float[], MemorySegment, long, int)} of {@code q} with rows {@code ids[0..n)} of the
+     * row-major matrix of {@code len} floats per row in {@code seg}, into {@code out[0..n)}. Equal to
+     * the one-row kernel bit for bit; scoring several rows together overlaps their memory loads.
+     */
+    void dotRows(float[] q, MemorySegment seg, int[] ids, int n, int len, float[] out);
+
+    /** {@link #l2sq(float[], MemorySegment, long, int)} of rows, like {@link #dotRows}. */
+    void l2sqRows(float[] q, MemorySegment seg, int[] ids, int n, int len, float[] out);
+
     /** Cosine similarity; 0 when either vector is all zeros. */
     default float cosine(float[] a, int aOff, float[] b, int bOff, int len) {
         float ab = dot(a, aOff, b, bOff, len);

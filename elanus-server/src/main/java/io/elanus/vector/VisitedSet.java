@@ -1,18 +1,22 @@
 package io.elanus.vector;
 
-/** Visited marks for graph searches, cleared in O(1) by bumping a generation stamp. */
+/**
+ * Visited marks for graph searches, cleared in O(1) by bumping a generation stamp. Stamps are bytes
+ * so the table stays cache-resident (a node's stamp is probed for every neighbour examined); the
+ * table is zeroed once every 255 generations.
+ */
 final class VisitedSet {
-    private int[] stamps = new int[0];
-    private int generation;
+    private byte[] stamps = new byte[0];
+    private byte generation;
 
     /** Clears the set and makes room for node ids below {@code capacity}. */
     void reset(int capacity) {
         if (stamps.length < capacity) {
-            stamps = new int[capacity];
+            stamps = new byte[capacity];
             generation = 0;
         }
         if (++generation == 0) {
-            java.util.Arrays.fill(stamps, 0);
+            java.util.Arrays.fill(stamps, (byte) 0);
             generation = 1;
         }
     }

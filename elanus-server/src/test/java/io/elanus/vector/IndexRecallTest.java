@@ -52,6 +52,20 @@ class IndexRecallTest {
         assertEquals(ROWS, index.size());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("denseMetrics")
+    void ivfFlatProbingEveryListIsExact(MetricType metric) {
+        IndexTestData.Case data = IndexTestData.Case.of("IVF_FLAT", metric, true, ROWS, 7);
+        VectorIndex index = build("IVF_FLAT", metric, data, Map.of("nlist", "37"));
+        SearchHits exact = FlatSearch.search(data.column(), metric, data.queries(), 10, null);
+        SearchHits approx = index.search(data.queries(), 10, null, Map.of("nprobe", "37"));
+        assertEquals(1.0, IndexTestData.recall(exact, approx));
+    }
+
+    static Stream<MetricType> denseMetrics() {
+        return Stream.of(MetricType.L2, MetricType.IP, MetricType.COSINE);
+    }
+
     @Test
     void int8VectorsIndexWithHnsw() {
         var column = IndexTestData.int8(IndexTestData.clustered(3000, 32, 20, 9));

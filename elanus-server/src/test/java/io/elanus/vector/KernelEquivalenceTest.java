@@ -59,6 +59,27 @@ class KernelEquivalenceTest {
 
     @ParameterizedTest(name = "{0} dim={1}")
     @MethodSource("cases")
+    void rowKernelsEqualTheOneRowKernels(VectorKernels kernels, int dim) {
+        Random rnd = new Random(17L * dim);
+        int rows = 9;
+        MemorySegment seg = MemorySegment.ofArray(new byte[4 * rows * dim]);
+        for (int i = 0; i < rows * dim; i++) {
+            seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) rnd.nextGaussian());
+        }
+        float[] q = randomFloats(rnd, dim);
+        int[] ids = {4, 0, 8, 4, 2, 7, 1};
+        float[] dots = new float[ids.length];
+        float[] l2s = new float[ids.length];
+        kernels.dotRows(q, seg, ids, ids.length, dim, dots);
+        kernels.l2sqRows(q, seg, ids, ids.length, dim, l2s);
+        for (int j = 0; j < ids.length; j++) {
+            assertEquals(kernels.dot(q, seg, 4L * dim * ids[j], dim), dots[j], "dot of row " + ids[j]);
+            assertEquals(kernels.l2sq(q, seg, 4L * dim * ids[j], dim), l2s[j], "l2sq of row " + ids[j]);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} dim={1}")
+    @MethodSource("cases")
     void byteKernelsMatchReference(VectorKernels kernels, int dim) {
         Random rnd = new Random(31L * dim);
         byte[] a = new byte[dim + 3];

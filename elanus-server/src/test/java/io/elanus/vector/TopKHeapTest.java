@@ -35,6 +35,34 @@ class TopKHeapTest {
     }
 
     @Test
+    void ordersNegativeFractionalAndInfiniteCostsLikeFloats() {
+        Random rnd = new Random(11);
+        float[] costs = new float[500];
+        for (int i = 0; i < costs.length; i++) {
+            costs[i] = switch (i % 50) {
+                case 0 -> Float.NEGATIVE_INFINITY;
+                case 1 -> Float.POSITIVE_INFINITY;
+                case 2 -> -Float.MIN_VALUE;
+                default -> (float) rnd.nextGaussian() * (i % 3 == 0 ? 1e-3f : 1e3f);
+            };
+        }
+        TopKHeap heap = new TopKHeap();
+        heap.reset(40);
+        for (int i = 0; i < costs.length; i++) {
+            heap.offer(costs[i], i);
+        }
+        int[] rows = new int[40];
+        float[] out = new float[40];
+        assertEquals(40, heap.drainSorted(rows, out));
+        float[] sorted = costs.clone();
+        Arrays.sort(sorted);
+        for (int i = 0; i < 40; i++) {
+            assertEquals(sorted[i], out[i]);
+            assertEquals(costs[rows[i]], out[i]);
+        }
+    }
+
+    @Test
     void padsWithMinusOneAndNegatesLargerIsBetterScores() {
         TopKHeap heap = new TopKHeap();
         heap.reset(4);
