@@ -65,6 +65,8 @@ final class HnswIndex extends DenseIndex {
         if (graph.entryPoint() < 0) {
             return;
         }
+        GraphScratch s = GraphScratch.get();
+        s.ensureBatch(2 * graph.m());
         int ep = graph.entryPoint();
         float epCost = vectors.cost(query, ep);
         for (int level = graph.maxLevel(); level > 0; level--) {
@@ -74,18 +76,17 @@ final class HnswIndex extends DenseIndex {
                 moved = false;
                 long slot = graph.slot(ep, level);
                 int n = table.get(OffHeap.INT, slot);
-                for (int j = 1; j <= n; j++) {
-                    int nb = table.get(OffHeap.INT, slot + 4L * j);
-                    float c = vectors.cost(query, nb);
-                    if (c < epCost) {
-                        epCost = c;
-                        ep = nb;
+                MemorySegment.copy(table, OffHeap.INT, slot + 4, s.batch, 0, n);
+                vectors.costs(query, s.batch, n, s.batchCosts);
+                for (int j = 0; j < n; j++) {
+                    if (s.batchCosts[j] < epCost) {
+                        epCost = s.batchCosts[j];
+                        ep = s.batch[j];
                         moved = true;
                     }
                 }
             }
         }
-        GraphScratch s = GraphScratch.get();
         searchLevel0(query, ep, epCost, ef, allowed, s);
         s.ensure(ef);
         int found = s.beam.drainSorted(s.nodes, s.costs);
@@ -107,7 +108,6 @@ final class HnswIndex extends DenseIndex {
             s.beam.offer(entryCost, entry);
         }
         MemorySegment table = graph.level0();
-        s.ensureBatch(2 * graph.m());
         int[] batch = s.batch;
         float[] batchCosts = s.batchCosts;
         long lastLink = 4L * 2 * graph.m();
