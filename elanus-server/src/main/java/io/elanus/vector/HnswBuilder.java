@@ -193,9 +193,8 @@ final class HnswBuilder {
             int fresh = 0;
             for (int j = 1; j <= n; j++) {
                 int nb = links[base + j];
-                if (s.visited.visit(nb)) {
-                    batch[fresh++] = nb;
-                }
+                batch[fresh] = nb;
+                fresh += s.visited.mark(nb);
             }
             if (!s.candidates.isEmpty()) {
                 int next = graph.base(s.candidates.peekNode(), lc);

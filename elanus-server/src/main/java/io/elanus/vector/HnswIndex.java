@@ -124,9 +124,8 @@ final class HnswIndex extends DenseIndex {
             int fresh = 0;
             for (int j = 1; j <= n; j++) {
                 int nb = table.get(OffHeap.INT, slot + 4L * j);
-                if (s.visited.visit(nb)) {
-                    batch[fresh++] = nb;
-                }
+                batch[fresh] = nb;
+                fresh += s.visited.mark(nb);
             }
             if (!s.candidates.isEmpty()) {
                 long next = graph.slot(s.candidates.peekNode(), 0);

@@ -21,6 +21,16 @@ final class VisitedSet {
         }
     }
 
+    /**
+     * Marks {@code node}; returns 1 when it was not marked yet, else 0. Branch-free, for collecting
+     * the unvisited among a node's neighbours (whether a neighbour was seen is unpredictable).
+     */
+    int mark(int node) {
+        byte before = stamps[node];
+        stamps[node] = generation;
+        return before != generation ? 1 : 0;
+    }
+
     /** Marks {@code node}; returns false when it was already marked. */
     boolean visit(int node) {
         if (stamps[node] == generation) {
