@@ -124,7 +124,8 @@ class CrashRecoveryTest {
             threads.add(Thread.ofPlatform().name("crash-flusher").start(() -> {
                 MilvusAssertions.sleep(1_000);
                 try {
-                    flushClient.flush(FlushReq.builder().collectionNames(List.of(COLLECTION)).build());
+                    // Bounded wait: if the kill lands before the flush completes, the SDK would otherwise poll on.
+                    flushClient.flush(FlushReq.builder().collectionNames(List.of(COLLECTION)).waitFlushedTimeoutMs(20_000L).build());
                 } catch (RuntimeException killedMidFlush) {
                     // the kill may land during the flush; durability is checked on the data, not on this call
                 } finally {
