@@ -42,11 +42,12 @@ build_sdk_client() {
 run_grpc() {
   fetch_data
   build_sdk_client
-  local port="${ELANUS_BENCH_PORT:-19598}" data log server_pid
-  data="$(mktemp -d)"; log="$WORK/ann-server.log"
-  bin/elanus standalone --data-dir "$data" --port "$port" --metrics-port 0 > "$log" 2>&1 &
+  # server_pid and server_data are global: the EXIT trap runs after this function's locals are gone.
+  local port="${ELANUS_BENCH_PORT:-19598}" log="$WORK/ann-server.log"
+  server_data="$(mktemp -d)"
+  bin/elanus standalone --data-dir "$server_data" --port "$port" --metrics-port 0 > "$log" 2>&1 &
   server_pid=$!
-  trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$data"' EXIT
+  trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$server_data"' EXIT
   for _ in $(seq 1 600); do
     grep -q "Elanus standalone ready" "$log" 2>/dev/null && break
     kill -0 "$server_pid" 2>/dev/null || { cat "$log"; exit 1; }
@@ -54,7 +55,7 @@ run_grpc() {
   done
   java -Xmx4g -cp "bench/server/target/classes:$(cat bench/server/target/cp.txt)" io.elanus.bench.GrpcAnnBenchmark \
     "http://127.0.0.1:$port" "$JSON" "$WORK" "$WORK/ann-grpc.tsv"
-  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; rm -rf "$data"
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; rm -rf "$server_data"
   trap - EXIT
 }
 

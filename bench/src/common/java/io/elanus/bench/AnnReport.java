@@ -47,7 +47,8 @@ public final class AnnReport {
                 .append(data.vectors() - data.queries()).append(" indexed.\n");
         md.append("- Ground truth: exact top-").append(AnnSetup.GROUND_TRUTH_K)
                 .append(" by brute force; recall@10 against its first 10.\n");
-        md.append("- Throughput: one query per call (nq=1, k=10); \"1 thread\" runs them one after another, \"2 threads\" splits them.\n");
+        md.append("- Throughput: one query per call (nq=1, k=10); \"1 thread\" runs them one after another, \"2 threads\" splits them;"
+                + " best of ").append(AnnSetup.PASSES).append(" timed passes, after an untimed one that measures recall.\n");
         md.append("- In-process rows call the index directly. \"via gRPC (SDK)\" rows go through a standalone server on the same machine,"
                 + " driven by the official Java SDK (`MilvusClientV2`): vectors inserted, flushed, indexed, loaded, then searched;"
                 + " their build time runs from CreateIndex until DescribeIndex reports every row indexed.\n");

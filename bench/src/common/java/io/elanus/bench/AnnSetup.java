@@ -11,6 +11,8 @@ final class AnnSetup {
     static final int[] EFS = {10, 20, 40, 80, 160, 320};
     static final int NLIST = 1024;
     static final int[] NPROBES = {4, 8, 16, 32, 64, 128};
+    /** Timed passes per sweep point; queries/s is the best of them. */
+    static final int PASSES = 3;
 
     private AnnSetup() {
     }

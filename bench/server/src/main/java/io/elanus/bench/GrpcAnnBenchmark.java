@@ -47,7 +47,6 @@ public final class GrpcAnnBenchmark {
     private static final String FIELD = "vector";
     private static final String INDEX = "vector_index";
     private static final int BATCH = 1_000;
-    private static final int WARM_UP_SECONDS = 20;
 
     private final MilvusClientV2 client;
     private final GloveData data;
@@ -129,7 +128,6 @@ public final class GrpcAnnBenchmark {
         while (!client.getLoadState(GetLoadStateReq.builder().collectionName(COLLECTION).build())) {
             Thread.sleep(100);
         }
-        warmUp(Map.of(searchParam, values[values.length / 2]));
         List<AnnResult> results = new ArrayList<>();
         for (int value : values) {
             Map<String, Object> params = Map.of(searchParam, value);
@@ -144,17 +142,6 @@ public final class GrpcAnnBenchmark {
     private int[] search(float[] query, Map<String, Object> params) {
         return ids(client.search(SearchReq.builder().collectionName(COLLECTION).annsField(FIELD)
                 .data(List.of(new FloatVec(query))).limit(AnnSetup.K).searchParams(params).build()));
-    }
-
-    /**
-     * Searches for {@value #WARM_UP_SECONDS} s before the first timed point: the per-point warm-up of
-     * {@link Measurements} is too short for the JIT to compile the client's and server's gRPC paths.
-     */
-    private void warmUp(Map<String, Object> params) {
-        long end = System.nanoTime() + WARM_UP_SECONDS * 1_000_000_000L;
-        for (int q = 0; System.nanoTime() < end; q = (q + 1) % AnnSetup.QUERIES) {
-            search(data.queries()[q], params);
-        }
     }
 
     /** Waits until DescribeIndex reports the index finished over every base row. */
