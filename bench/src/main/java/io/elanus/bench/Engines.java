@@ -8,8 +8,8 @@ final class Engines {
     private Engines() {
     }
 
-    static List<AnnBenchmark.Result> others(GloveData data, int[] truth, java.nio.file.Path work) throws Exception {
-        List<AnnBenchmark.Result> out = new ArrayList<>();
+    static List<AnnResult> others(GloveData data, int[] truth, java.nio.file.Path work) throws Exception {
+        List<AnnResult> out = new ArrayList<>();
         out.addAll(LuceneHnsw.run(data, truth, work.resolve("lucene-index")));
         out.addAll(JVectorHnsw.run(data, truth));
         return out;

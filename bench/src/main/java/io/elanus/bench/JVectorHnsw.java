@@ -24,7 +24,7 @@ final class JVectorHnsw {
     private JVectorHnsw() {
     }
 
-    static List<AnnBenchmark.Result> run(GloveData data, int[] truth) throws Exception {
+    static List<AnnResult> run(GloveData data, int[] truth) throws Exception {
         VectorTypeSupport vts = VectorizationProvider.getInstance().getVectorTypeSupport();
         int dim = data.dim();
         List<VectorFloat<?>> vectors = new ArrayList<>(data.baseCount());
@@ -34,21 +34,21 @@ final class JVectorHnsw {
         ListRandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, dim);
         long t0 = System.nanoTime();
         ImmutableGraphIndex graph;
-        try (GraphIndexBuilder builder = new GraphIndexBuilder(ravv, VectorSimilarityFunction.COSINE, 2 * AnnBenchmark.M,
-                AnnBenchmark.EF_CONSTRUCTION, 1.2f, 1.2f, true)) {
+        try (GraphIndexBuilder builder = new GraphIndexBuilder(ravv, VectorSimilarityFunction.COSINE, 2 * AnnSetup.M,
+                AnnSetup.EF_CONSTRUCTION, 1.2f, 1.2f, true)) {
             graph = builder.build(ravv);
         }
-        double buildSeconds = AnnBenchmark.secs(t0);
-        AnnBenchmark.log("JVector built in %.1fs", buildSeconds);
+        double buildSeconds = Measurements.secs(t0);
+        Measurements.log("JVector built in %.1fs", buildSeconds);
         ThreadLocal<GraphSearcher> searchers = ThreadLocal.withInitial(() -> new GraphSearcher(graph));
-        String build = "maxDegree=" + 2 * AnnBenchmark.M + ", beam=" + AnnBenchmark.EF_CONSTRUCTION;
-        List<AnnBenchmark.Result> out = new ArrayList<>();
-        for (int ef : AnnBenchmark.EFS) {
-            int beam = Math.max(ef, AnnBenchmark.K);
-            out.add(AnnBenchmark.measure("JVector 4.0.0-rc.5", build, "ef=" + ef, buildSeconds, truth, data, q -> {
+        String build = "maxDegree=" + 2 * AnnSetup.M + ", beam=" + AnnSetup.EF_CONSTRUCTION;
+        List<AnnResult> out = new ArrayList<>();
+        for (int ef : AnnSetup.EFS) {
+            int beam = Math.max(ef, AnnSetup.K);
+            out.add(Measurements.measure("JVector 4.0.0-rc.5", build, "ef=" + ef, buildSeconds, truth, data, q -> {
                 VectorFloat<?> query = vts.createFloatVector(q);
                 SearchResult r = searchers.get().search(DefaultSearchScoreProvider.exact(query, VectorSimilarityFunction.COSINE, ravv),
-                        AnnBenchmark.K, beam, 0f, 0f, Bits.ALL);
+                        AnnSetup.K, beam, 0f, 0f, Bits.ALL);
                 SearchResult.NodeScore[] nodes = r.getNodes();
                 int[] ids = new int[nodes.length];
                 for (int i = 0; i < nodes.length; i++) {

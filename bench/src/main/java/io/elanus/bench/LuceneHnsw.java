@@ -29,20 +29,20 @@ final class LuceneHnsw {
     private LuceneHnsw() {
     }
 
-    static List<AnnBenchmark.Result> run(GloveData data, int[] truth, Path dir) throws Exception {
+    static List<AnnResult> run(GloveData data, int[] truth, Path dir) throws Exception {
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         int dim = data.dim();
-        String build = "M=" + AnnBenchmark.M + ", efC=" + AnnBenchmark.EF_CONSTRUCTION;
-        List<AnnBenchmark.Result> out = new ArrayList<>();
+        String build = AnnSetup.hnswBuild();
+        List<AnnResult> out = new ArrayList<>();
         try (FSDirectory directory = FSDirectory.open(dir)) {
             IndexWriterConfig config = new IndexWriterConfig().setCodec(new Lucene103Codec() {
                 @Override
                 public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-                    return new Lucene99HnswVectorsFormat(AnnBenchmark.M, AnnBenchmark.EF_CONSTRUCTION);
+                    return new Lucene99HnswVectorsFormat(AnnSetup.M, AnnSetup.EF_CONSTRUCTION);
                 }
             }).setRAMBufferSizeMB(4096).setUseCompoundFile(false);
             long t0 = System.nanoTime();
@@ -54,18 +54,18 @@ final class LuceneHnsw {
                 }
                 writer.commit();
             }
-            double buildSeconds = AnnBenchmark.secs(t0);
-            AnnBenchmark.log("Lucene HNSW built in %.1fs", buildSeconds);
+            double buildSeconds = Measurements.secs(t0);
+            Measurements.log("Lucene HNSW built in %.1fs", buildSeconds);
             try (DirectoryReader reader = DirectoryReader.open(directory)) {
                 if (reader.leaves().size() != 1) {
                     throw new IllegalStateException("expected one Lucene segment, got " + reader.leaves().size());
                 }
                 IndexSearcher searcher = new IndexSearcher(reader);
-                for (int ef : AnnBenchmark.EFS) {
-                    int beam = Math.max(ef, AnnBenchmark.K);
-                    out.add(AnnBenchmark.measure("Lucene 10.3.1 HNSW", build, "ef=" + ef, buildSeconds, truth, data, q -> {
+                for (int ef : AnnSetup.EFS) {
+                    int beam = Math.max(ef, AnnSetup.K);
+                    out.add(Measurements.measure("Lucene 10.3.1 HNSW", build, "ef=" + ef, buildSeconds, truth, data, q -> {
                         TopDocs top = searcher.search(new KnnFloatVectorQuery("v", Engines.unit(q, 0, dim), beam), beam);
-                        int n = Math.min(AnnBenchmark.K, top.scoreDocs.length);
+                        int n = Math.min(AnnSetup.K, top.scoreDocs.length);
                         int[] ids = new int[n];
                         ScoreDoc[] docs = top.scoreDocs;
                         for (int i = 0; i < n; i++) {
