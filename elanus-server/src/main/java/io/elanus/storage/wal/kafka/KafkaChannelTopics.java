@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The WAL's topics as seen through the Kafka admin client: one topic of one partition per channel,
@@ -27,6 +28,8 @@ final class KafkaChannelTopics {
 
     /** Kafka's limit on topic names. */
     private static final int MAX_TOPIC_NAME_LENGTH = 249;
+
+    private static final long METADATA_RETRY_NANOS = 50_000_000L;
 
     private final Admin admin;
     private final KafkaWalConfig config;
@@ -107,9 +110,24 @@ final class KafkaChannelTopics {
         return offset(partition, OffsetSpec.latest(), "end");
     }
 
+    /**
+     * Right after a topic is created the broker may not know its partition yet (metadata propagates
+     * asynchronously), so a topic known to exist is asked again until the timeout.
+     */
     private long offset(TopicPartition partition, OffsetSpec spec, String which) {
-        return KafkaCalls.await(admin.listOffsets(Map.of(partition, spec)).partitionResult(partition), timeout,
-                "listing the " + which + " offset of " + partition.topic()).offset();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return KafkaCalls.await(admin.listOffsets(Map.of(partition, spec)).partitionResult(partition), timeout,
+                        "listing the " + which + " offset of " + partition.topic()).offset();
+            } catch (KafkaWalException e) {
+                boolean propagating = e.getCause() instanceof UnknownTopicOrPartitionException && existing.contains(partition.topic());
+                if (!propagating || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LockSupport.parkNanos(METADATA_RETRY_NANOS);
+            }
+        }
     }
 
     /** Moves the partition's start to {@code offset}, which must not exceed its end. */
