@@ -2,7 +2,7 @@
 # JMH kernel benchmarks (not a CI test): every distance kernel of io.elanus.vector.VectorKernels, SIMD
 # (Vector API) against scalar, at 100, 128 and 768 dimensions (1024 bits for binary), plus the sparse
 # inner product (scalar only); writes the table into the kernel-bench section of BENCHMARKS.md.
-# One fork, 2 x 1 s warm-up and 3 x 1 s measurement per benchmark: about six minutes on 2 cores.
+# One fork, 2 x 1 s warm-up and 5 x 1 s measurement per benchmark: about eight minutes on 2 cores.
 #   bench/run-kernels.sh [JMH options, e.g. -f 2, or a benchmark regex]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,11 +27,11 @@ section="$work/section.md"
   echo "<!-- kernel-bench:start -->"
   echo "## Distance kernels, JMH (bench/run-kernels.sh)"
   echo
-  echo "Run on $(date -u +%Y-%m-%d) — $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); JMH average time of one call on one pair of vectors (already in cache), one fork, 3 x 1 s measured after 2 x 1 s warm-up, ± the 99.9% confidence half-width. The 2 cores are shared with other work, so single figures can be off by tens of percent."
+  echo "Run on $(date -u +%Y-%m-%d) — $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); JMH average time of one call on one pair of vectors (already in cache), one fork, 5 x 1 s measured after 2 x 1 s warm-up, ± the 99.9% confidence half-width. The 2 cores are shared with other work, so single figures can be off by tens of percent."
   echo
   "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -cp "$run_cp" io.elanus.bench.jmh.KernelTable "$work/kernels.csv" 2>/dev/null
   echo
-  echo "Float16 and BFloat16 vectors are widened to float when a segment is loaded (io.elanus.segment.HalfFloats), so the float kernels search them. Off-heap rows are how HNSW and IVF hold their vectors; the scalar \"off-heap\" figures read the row through a MemorySegment."
+  echo "Float16 and BFloat16 vectors are widened to float when a segment is loaded (io.elanus.segment.HalfFloats), so the float kernels search them. \"Off-heap row\" kernels read the stored vector from a little-endian MemorySegment, as HNSW and IVF keep their vectors; cosine is three dot products, as VectorKernels.cosine computes it (flat scans over floats use pre-normalised vectors and one dot product instead)."
   echo "<!-- kernel-bench:end -->"
 } > "$section"
 "$root/bench/update-section.sh" kernel-bench "$section"
