@@ -17,23 +17,18 @@ interface IvfCodec {
     /** A scorer for nodes of any list, for one prepared query (the exact fallback). */
     NodeScorer scorer(float[] query);
 
-    /** A scorer for the nodes of one list; codecs that encode residuals specialise it per list. */
-    default NodeScorer listScorer(float[] query, int list) {
-        return scorer(query);
-    }
-
     /**
      * Scores every node of {@code lists[0..count)} (list {@code l} holds nodes
      * {@code listOffsets[l] .. listOffsets[l + 1] - 1}) and hands them to {@code sink} in chunks of
-     * at most {@link #CHUNK}, in no particular order. By default list by list through {@link #listScorer}.
+     * at most {@link #CHUNK}, in no particular order. By default list by list through {@link #scorer}.
      */
     default void scan(float[] query, int[] lists, int count, int[] listOffsets, GraphScratch s, Sink sink) {
         s.ensureBatch(CHUNK);
         int[] nodes = s.batch;
         float[] costs = s.batchCosts;
+        NodeScorer scorer = scorer(query);
         int n = 0;
         for (int p = 0; p < count; p++) {
-            NodeScorer scorer = listScorer(query, lists[p]);
             for (int node = listOffsets[lists[p]]; node < listOffsets[lists[p] + 1]; node++) {
                 nodes[n] = node;
                 costs[n++] = scorer.cost(node);

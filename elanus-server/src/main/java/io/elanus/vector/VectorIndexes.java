@@ -65,7 +65,7 @@ public final class VectorIndexes {
                             + dim + ", m:" + m);
                 }
                 build.put("m", Integer.toString(m));
-                build.put("nbits", Integer.toString(Params.intParam(p, "nbits", 8, 1, 16)));
+                build.put("nbits", Integer.toString(Params.intParam(p, "nbits", 8, 1, 24)));
             }
             case "BIN_FLAT" -> requireField(type, fieldType, EnumSet.of(DataType.BinaryVector));
             case "BIN_IVF_FLAT" -> {

@@ -2,16 +2,23 @@ package io.elanus.vector;
 
 import io.milvus.grpc.DataType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +67,22 @@ class IndexRecallTest {
         SearchHits exact = FlatSearch.search(data.column(), metric, data.queries(), 10, null);
         SearchHits approx = index.search(data.queries(), 10, null, Map.of("nprobe", "37"));
         assertEquals(1.0, IndexTestData.recall(exact, approx));
+    }
+
+    @ParameterizedTest(name = "nbits={0}")
+    @ValueSource(ints = {12, 17})
+    void ivfPqWithMultiByteCodesSearchesAndRoundTrips(int nbits, @TempDir Path dir) throws IOException {
+        IndexTestData.Case data = IndexTestData.Case.of("IVF_PQ", MetricType.L2, false, 1500, 8);
+        VectorIndex index = build("IVF_PQ", MetricType.L2, data, Map.of("nlist", "8", "m", "8", "nbits", Integer.toString(nbits)));
+        SearchHits exact = FlatSearch.search(data.column(), MetricType.L2, data.queries(), 10, null);
+        SearchHits approx = index.search(data.queries(), 10, null, Map.of("nprobe", "8"));
+        double recall = IndexTestData.recall(exact, approx);
+        assertTrue(recall >= 0.9, "recall " + recall);
+        Path file = dir.resolve("pq.bin");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            index.writeTo(out);
+        }
+        assertArrayEquals(approx.rows(), VectorIndexes.load(file).search(data.queries(), 10, null, Map.of("nprobe", "8")).rows());
     }
 
     static Stream<MetricType> denseMetrics() {

@@ -58,6 +58,10 @@ class VectorIndexesTest {
                 () -> VectorIndexes.validate(DataType.FloatVector, 8, Map.of("index_type", "IVF_SQ8", "nlist", "0")));
         assertMessage("should be an integer",
                 () -> VectorIndexes.validate(DataType.FloatVector, 8, Map.of("index_type", "IVF_FLAT", "nlist", "abc")));
+        assertMessage("nbits out of range: [1, 24]",
+                () -> VectorIndexes.validate(DataType.FloatVector, 8, Map.of("index_type", "IVF_PQ", "m", "4", "nbits", "25")));
+        assertEquals(24, VectorIndexes.validate(DataType.FloatVector, 8, Map.of("index_type", "IVF_PQ", "m", "4", "nbits", "24"))
+                .intParam("nbits"));
         assertMessage("multiple of the number of subquantizers",
                 () -> VectorIndexes.validate(DataType.FloatVector, 10, Map.of("index_type", "IVF_PQ", "m", "3")));
         assertMessage("can't build with this index",
