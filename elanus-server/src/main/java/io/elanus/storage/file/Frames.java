@@ -28,16 +28,11 @@ public final class Frames {
         return (int) crc.getValue();
     }
 
-    /** Writes one frame at the channel's current position; returns the frame's size in bytes. */
-    public static int append(FileChannel channel, byte[] payload) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-        header.putInt(payload.length).putInt(checksum(payload.length, payload, payload.length)).flip();
-        ByteBuffer body = ByteBuffer.wrap(payload);
-        ByteBuffer[] buffers = {header, body};
-        while (body.hasRemaining()) {
-            channel.write(buffers);
-        }
-        return HEADER_BYTES + payload.length;
+    /** One whole frame, ready to write. */
+    public static ByteBuffer encode(byte[] payload) {
+        ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + payload.length);
+        frame.putInt(payload.length).putInt(checksum(payload.length, payload, payload.length)).put(payload).flip();
+        return frame;
     }
 
     /** Writes one frame to a stream (used for snapshot files). */
@@ -49,7 +44,7 @@ public final class Frames {
     }
 
     /** Reads the frame that starts at {@code position}; throws if it is incomplete or corrupt. */
-    public static byte[] readAt(FileChannel channel, long position) throws IOException {
+    static byte[] readAt(FileChannel channel, long position) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
         readFully(channel, header, position);
         int length = header.getInt(0);

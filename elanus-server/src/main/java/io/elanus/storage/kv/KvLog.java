@@ -1,5 +1,6 @@
 package io.elanus.storage.kv;
 
+import io.elanus.storage.file.AppendFile;
 import io.elanus.storage.file.FileSync;
 import io.elanus.storage.file.FrameScanner;
 import io.elanus.storage.file.Frames;
@@ -40,12 +41,12 @@ final class KvLog {
 
     private final Path dir;
     private final GroupSync sync;
-    private volatile FileChannel active;
+    private volatile AppendFile active;
     private long bytesSinceSnapshot;
     /** After a failed write the log may end in a partial frame: no further appends until reopened. */
     private IOException writeFailure;
 
-    private KvLog(Path dir, FileChannel active, long lastRevision, long bytesSinceSnapshot) {
+    private KvLog(Path dir, AppendFile active, long lastRevision, long bytesSinceSnapshot) {
         this.dir = dir;
         this.active = active;
         this.bytesSinceSnapshot = bytesSinceSnapshot;
@@ -70,11 +71,11 @@ final class KvLog {
             bytes += Files.size(logs.get(i));
         }
         Path activePath = logs.isEmpty() ? dir.resolve(logName(revision + 1)) : logs.getLast();
-        FileChannel channel = openForAppend(activePath);
+        AppendFile active = AppendFile.openAtEnd(activePath);
         if (logs.isEmpty()) {
             FileSync.directory(dir);
         }
-        return new KvLog(dir, channel, revision, bytes);
+        return new KvLog(dir, active, revision, bytes);
     }
 
     private static void deleteLeftoverTemps(Path dir) throws IOException {
@@ -156,19 +157,14 @@ final class KvLog {
         return revision;
     }
 
-    private static FileChannel openForAppend(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        channel.position(channel.size());
-        return channel;
-    }
-
     /** Writes a mutation without syncing; the caller holds the store's write lock. */
     void append(long revision, byte[] payload) throws IOException {
         if (writeFailure != null) {
             throw new IOException("the meta store log failed earlier; reopen the store to recover", writeFailure);
         }
         try {
-            bytesSinceSnapshot += Frames.append(active, payload);
+            active.append(payload);
+            bytesSinceSnapshot += Frames.HEADER_BYTES + payload.length;
         } catch (IOException e) {
             writeFailure = e;
             throw e;
@@ -187,9 +183,9 @@ final class KvLog {
 
     /** Starts a new log at {@code firstRevision}; the caller holds the store's write lock. */
     void roll(long firstRevision) throws IOException {
-        FileChannel old = active;
-        old.force(false);
-        active = openForAppend(dir.resolve(logName(firstRevision)));
+        AppendFile old = active;
+        old.force();
+        active = AppendFile.openAtEnd(dir.resolve(logName(firstRevision)));
         FileSync.directory(dir);
         old.close();
         bytesSinceSnapshot = 0;
@@ -197,11 +193,11 @@ final class KvLog {
 
     /** A log rolled away meanwhile was fsynced by {@link #roll}. */
     private void forceActive() throws IOException {
-        FileChannel channel = active;
+        AppendFile log = active;
         try {
-            channel.force(false);
+            log.force();
         } catch (ClosedChannelException e) {
-            if (channel == active) {
+            if (log == active) {
                 throw e;
             }
         }

@@ -1,11 +1,9 @@
 package io.elanus.storage.wal;
 
-import io.elanus.storage.file.Frames;
+import io.elanus.storage.file.AppendFile;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -15,19 +13,15 @@ import java.util.Arrays;
 final class WalSegment {
 
     private final long baseOffset;
-    private final Path file;
-    private final FileChannel channel;
+    private final AppendFile file;
     private long[] positions;
     private int count;
-    private long size;
 
-    private WalSegment(long baseOffset, Path file, FileChannel channel, long[] positions, int count, long size) {
+    private WalSegment(long baseOffset, AppendFile file, long[] positions, int count) {
         this.baseOffset = baseOffset;
         this.file = file;
-        this.channel = channel;
         this.positions = positions;
         this.count = count;
-        this.size = size;
     }
 
     static String fileName(long baseOffset) {
@@ -35,18 +29,12 @@ final class WalSegment {
     }
 
     static WalSegment create(Path dir, long baseOffset) throws IOException {
-        Path file = dir.resolve(fileName(baseOffset));
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        channel.truncate(0);
-        return new WalSegment(baseOffset, file, channel, new long[1024], 0, 0);
+        return new WalSegment(baseOffset, AppendFile.create(dir.resolve(fileName(baseOffset))), new long[1024], 0);
     }
 
     /** Opens a recovered segment whose good frames start at {@code positions[0..count)} and end at {@code size}. */
     static WalSegment open(Path file, long baseOffset, long[] positions, int count, long size) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        channel.position(size);
-        return new WalSegment(baseOffset, file, channel, positions.length == 0 ? new long[1024] : positions, count, size);
+        return new WalSegment(baseOffset, AppendFile.open(file, size), positions.length == 0 ? new long[1024] : positions, count);
     }
 
     long baseOffset() {
@@ -54,7 +42,7 @@ final class WalSegment {
     }
 
     Path file() {
-        return file;
+        return file.path();
     }
 
     /** Offset after the last record. */
@@ -62,23 +50,18 @@ final class WalSegment {
         return baseOffset + count;
     }
 
-    synchronized long size() {
-        return size;
+    long size() {
+        return file.end();
     }
 
     /** Writes a record at the end; the caller holds the channel's append lock. */
     void append(byte[] payload) throws IOException {
-        long position;
-        synchronized (this) {
-            position = size;
-        }
-        int frameBytes = Frames.append(channel, payload);
+        long position = file.append(payload);
         synchronized (this) {
             if (count == positions.length) {
                 positions = Arrays.copyOf(positions, count * 2);
             }
             positions[count++] = position;
-            size += frameBytes;
         }
     }
 
@@ -87,14 +70,14 @@ final class WalSegment {
         synchronized (this) {
             position = positions[(int) (offset - baseOffset)];
         }
-        return Frames.readAt(channel, position);
+        return file.read(position);
     }
 
     void force() throws IOException {
-        channel.force(false);
+        file.force();
     }
 
     void close() throws IOException {
-        channel.close();
+        file.close();
     }
 }

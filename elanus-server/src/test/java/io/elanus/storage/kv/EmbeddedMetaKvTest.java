@@ -39,6 +39,24 @@ class EmbeddedMetaKvTest extends MetaKvConformanceTest {
         assertEquals(1, kv.put("k", bytes("v")));
     }
 
+    /** An executor's shutdownNow interrupts a task mid-write; a FileChannel would close itself for every thread. */
+    @Test
+    void anInterruptedWriterNeitherFailsNorBreaksTheStore() throws Exception {
+        kv.put("k1", bytes("1"));
+        Thread.currentThread().interrupt();
+        try {
+            assertEquals(2, kv.put("k2", bytes("2")));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(3, kv.put("k3", bytes("3")));
+        kv.close();
+        kv = open(dir);
+        assertEquals("2", text(kv.get("k2").orElseThrow()));
+        assertEquals("3", text(kv.get("k3").orElseThrow()));
+    }
+
     @Test
     void garbageAfterTheLastRecordIsIgnoredOnOpen() throws Exception {
         kv.put("k1", bytes("1"));

@@ -47,6 +47,24 @@ class EmbeddedWalTest extends WalConformanceTest {
         assertReadsNumbered("ch", wal.startOffset("ch"), 302);
     }
 
+    /** An executor's shutdownNow interrupts a task mid-append; a FileChannel would close itself for every thread. */
+    @Test
+    void anInterruptedAppenderNeitherFailsNorBreaksTheChannel() throws Exception {
+        appendNumbered("ch", 0, 3);
+        Thread.currentThread().interrupt();
+        try {
+            appendNumbered("ch", 3, 5);
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+        appendNumbered("ch", 5, 7);
+        assertReadsNumbered("ch", 0, 7);
+        wal.close();
+        wal = open(dir);
+        assertReadsNumbered("ch", 0, 7);
+    }
+
     @Test
     void garbageAfterTheLastRecordIsDroppedOnOpen() throws Exception {
         appendNumbered("ch", 0, 10);
