@@ -9,7 +9,7 @@ import java.util.Map;
  * more memory reads in flight than one (a scan of this size is bound by memory, not arithmetic).
  */
 record IvfFlatCodec(DenseVectors vectors) implements IvfCodec {
-    private static final int STREAMS = 4;
+    static final int STREAMS = 4;
 
     @Override
     public NodeScorer scorer(float[] query) {
