@@ -5,43 +5,42 @@ import io.elanus.segment.Column;
 import io.elanus.segment.FloatVectorColumn;
 
 /**
- * The non-null rows of a dense column as a contiguous float matrix ready for indexing: int8 widened to
- * float, and for COSINE every vector scaled to unit length (so cosine becomes a dot product).
+ * The non-null rows of a dense column as a contiguous matrix ready for indexing: floats (for COSINE
+ * every vector scaled to unit length, so cosine becomes a dot product), or the raw bytes of an int8
+ * column.
  *
- * @param vectors {@code count * dim} floats, node-major
+ * @param vectors {@code count * dim} floats, node-major; null for an int8 column
+ * @param int8    {@code count * dim} bytes, node-major, for an int8 column; null otherwise
  * @param rows    the column row of each node
  */
-record DenseInput(int dim, float[] vectors, int[] rows, int columnSize) {
+record DenseInput(int dim, float[] vectors, byte[] int8, int[] rows, int columnSize) {
 
     static DenseInput of(Column column, MetricType metric) {
         int size = column.size();
         int[] rows = column.nulls().isEmpty() ? identity(size)
                 : java.util.stream.IntStream.range(0, size).filter(r -> !column.isNull(r)).toArray();
-        int dim;
-        float[] out;
-        switch (column) {
+        return switch (column) {
             case FloatVectorColumn c -> {
-                dim = c.dim();
-                out = new float[rows.length * dim];
+                int dim = c.dim();
+                float[] out = new float[rows.length * dim];
                 for (int i = 0; i < rows.length; i++) {
                     System.arraycopy(c.data(), rows[i] * dim, out, i * dim, dim);
                 }
+                if (metric == MetricType.COSINE) {
+                    normalizeRows(out, dim);
+                }
+                yield new DenseInput(dim, out, null, rows, size);
             }
             case ByteVectorColumn c -> {
-                dim = c.dim();
-                out = new float[rows.length * dim];
+                int dim = c.dim();
+                byte[] out = new byte[rows.length * dim];
                 for (int i = 0; i < rows.length; i++) {
-                    for (int j = 0; j < dim; j++) {
-                        out[i * dim + j] = c.data()[rows[i] * dim + j];
-                    }
+                    System.arraycopy(c.data(), rows[i] * dim, out, i * dim, dim);
                 }
+                yield new DenseInput(dim, null, out, rows, size);
             }
             default -> throw new IllegalArgumentException("a dense vector index cannot be built on " + column.type());
-        }
-        if (metric == MetricType.COSINE) {
-            normalizeRows(out, dim);
-        }
-        return new DenseInput(dim, out, rows, size);
+        };
     }
 
     int count() {

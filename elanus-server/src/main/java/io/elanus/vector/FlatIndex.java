@@ -27,7 +27,7 @@ final class FlatIndex extends DenseIndex {
     }
 
     static FlatIndex load(IndexSpec spec, IndexFile file, NodeRows nodes) throws IOException {
-        return new FlatIndex(spec, new DenseVectors(file.section("vectors"), spec.dim(), spec.metric()), nodes);
+        return new FlatIndex(spec, DenseVectors.load(file, spec, nodes.count()), nodes);
     }
 
     @Override

@@ -13,8 +13,8 @@ final class GraphScratch {
     int[] batch = new int[64];
     float[] batchCosts = new float[64];
     /** The next and end node of each list an IVF scan walks at once. */
-    final int[] streamNext = new int[4];
-    final int[] streamEnd = new int[4];
+    final int[] streamNext = new int[IvfFlatCodec.STREAMS];
+    final int[] streamEnd = new int[IvfFlatCodec.STREAMS];
 
     /**
      * Sink for early reads of the neighbour list the search will probably expand next: Java has no

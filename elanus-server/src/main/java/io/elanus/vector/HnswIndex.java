@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * HNSW over off-heap float vectors (int8 widened, COSINE unit-length). Search: greedy descent
+ * HNSW over off-heap vectors (float, or int8 as bytes). Search: greedy descent
  * through the upper levels, then a beam of width {@code ef} on level 0 in which filtered-out nodes
  * are traversed but never returned.
  */
@@ -38,7 +38,7 @@ final class HnswIndex extends DenseIndex {
     static HnswIndex load(IndexSpec spec, JsonNode meta, IndexFile file, NodeRows nodes) throws IOException {
         HnswGraph.Mapped graph = new HnswGraph.Mapped(spec.intParam("M"), meta.path("entry_point").asInt(),
                 meta.path("max_level").asInt(), file.section("level0"), file.section("upper_offsets"), file.section("upper"));
-        return new HnswIndex(spec, new DenseVectors(file.section("vectors"), spec.dim(), spec.metric()), graph, nodes);
+        return new HnswIndex(spec, DenseVectors.load(file, spec, nodes.count()), graph, nodes);
     }
 
     @Override

@@ -29,11 +29,12 @@ import java.util.zip.CRC32C;
  * The header names the index type, metric, field type, dimension, size, build parameters and any
  * index-specific values, plus the section table. A file is mapped whole and its checksum verified
  * before any section is handed out, so a corrupted file is rejected rather than searched.
- * <p>Versions: 2 stores IVF_PQ codebooks of {@code min(2^nbits, rows)} sub-centroids per sub-space
- * and allows nbits up to 24 (codes of up to three bytes); 1 always stored {@code 2^nbits}. This build
- * reads both; a reader of version 1 refuses version 2 files.
+ * <p>Versions: 2 keeps int8 vectors (HNSW, FLAT) as bytes, where 1 widened them to float (unit
+ * length for COSINE); 2 stores IVF_PQ codebooks of {@code min(2^nbits, rows)} sub-centroids per
+ * sub-space and allows nbits up to 24 (codes of up to three bytes), where 1 always stored
+ * {@code 2^nbits}. This build reads both; a reader of version 1 refuses version 2 files.
  */
-record IndexFile(JsonNode header, Map<String, MemorySegment> sections) {
+record IndexFile(int version, JsonNode header, Map<String, MemorySegment> sections) {
     static final int VERSION = 2;
     private static final byte[] MAGIC = "ELANUSVI".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END_MAGIC = "ELANUSVE".getBytes(StandardCharsets.US_ASCII);
@@ -117,7 +118,7 @@ record IndexFile(JsonNode header, Map<String, MemorySegment> sections) {
             }
             sections.put(s.path("name").asText(), all.asSlice(dataStart + off, len));
         }
-        return new IndexFile(header, sections);
+        return new IndexFile(version, header, sections);
     }
 
     private static boolean matches(MemorySegment seg, long at, byte[] expected) {

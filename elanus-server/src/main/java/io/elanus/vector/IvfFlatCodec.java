@@ -9,7 +9,7 @@ import java.util.Map;
  * more memory reads in flight than one (a scan of this size is bound by memory, not arithmetic).
  */
 record IvfFlatCodec(DenseVectors vectors) implements IvfCodec {
-    private static final int STREAMS = 4;
+    static final int STREAMS = 4;
 
     @Override
     public NodeScorer scorer(float[] query) {
@@ -56,20 +56,13 @@ record IvfFlatCodec(DenseVectors vectors) implements IvfCodec {
             for (int k = 0; k < STREAMS; k++) {
                 run = Math.min(run, end[k] - next[k]);
             }
-            int a = next[0];
-            int b = next[1];
-            int c = next[2];
-            int d = next[3];
-            for (int j = 0; j < run; j++) {
-                nodes[n] = a + j;
-                nodes[n + 1] = b + j;
-                nodes[n + 2] = c + j;
-                nodes[n + 3] = d + j;
-                n += STREAMS;
-            }
             for (int k = 0; k < STREAMS; k++) {
+                for (int j = 0; j < run; j++) {
+                    nodes[n + j * STREAMS + k] = next[k] + j;
+                }
                 next[k] += run;
             }
+            n += run * STREAMS;
             if (n + STREAMS > CHUNK) {
                 n = flush(query, nodes, costs, n, sink);
             }

@@ -52,7 +52,7 @@ final class IvfIndex extends DenseIndex {
             rows[node] = input.rows()[i];
         }
         IvfCodec codec = switch (spec.indexType()) {
-            case "IVF_FLAT" -> new IvfFlatCodec(new DenseVectors(OffHeap.floats(ordered), dim, spec.metric()));
+            case "IVF_FLAT" -> new IvfFlatCodec(new FloatVectors(OffHeap.floats(ordered), dim, spec.metric()));
             case "IVF_SQ8" -> IvfSq8Codec.encode(ordered, dim, spec.metric());
             case "IVF_PQ" -> IvfPqCodec.encode(ordered, centroids, listOffsets, dim, spec.intParam("m"), spec.intParam("nbits"),
                     spec.metric());
@@ -68,7 +68,7 @@ final class IvfIndex extends DenseIndex {
         }
         float[] centroids = OffHeap.toFloats(file.section("centroids"));
         IvfCodec codec = switch (spec.indexType()) {
-            case "IVF_FLAT" -> new IvfFlatCodec(new DenseVectors(file.section("vectors"), spec.dim(), spec.metric()));
+            case "IVF_FLAT" -> new IvfFlatCodec(DenseVectors.load(file, spec, nodes.count()));
             case "IVF_SQ8" -> IvfSq8Codec.load(file, spec.dim(), spec.metric());
             case "IVF_PQ" -> IvfPqCodec.load(file, centroids, offsets, spec.dim(), spec.intParam("m"), spec.intParam("nbits"),
                     spec.metric());

@@ -49,13 +49,18 @@ final class NodeQueue {
         int half = size >>> 1;
         while (i < half) {
             int child = 2 * i + 1;
-            if (child + 1 < size && keys[child + 1] < keys[child]) {
-                child++;
+            long smaller = keys[child];
+            if (child + 1 < size) {
+                // Which child is smaller is a coin toss: selects instead of branching.
+                long right = keys[child + 1];
+                boolean takeRight = right < smaller;
+                child = takeRight ? child + 1 : child;
+                smaller = takeRight ? right : smaller;
             }
-            if (keys[child] >= key) {
+            if (smaller >= key) {
                 break;
             }
-            keys[i] = keys[child];
+            keys[i] = smaller;
             i = child;
         }
         keys[i] = key;

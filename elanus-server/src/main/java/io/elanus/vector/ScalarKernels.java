@@ -89,6 +89,25 @@ public final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public float int8Dot(float[] q, MemorySegment seg, long off, int len) {
+        float s = 0;
+        for (int i = 0; i < len; i++) {
+            s += q[i] * seg.get(ValueLayout.JAVA_BYTE, off + i);
+        }
+        return s;
+    }
+
+    @Override
+    public float int8L2sq(float[] q, MemorySegment seg, long off, int len) {
+        float s = 0;
+        for (int i = 0; i < len; i++) {
+            float d = q[i] - seg.get(ValueLayout.JAVA_BYTE, off + i);
+            s += d * d;
+        }
+        return s;
+    }
+
+    @Override
     public int int8Dot(byte[] a, int aOff, byte[] b, int bOff, int len) {
         int s = 0;
         for (int i = 0; i < len; i++) {

@@ -9,6 +9,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
@@ -21,6 +22,9 @@ public final class SimdKernels implements VectorKernels {
     /** Half and quarter of {@link #F} for tails, or null below 128 bits (tails then go scalar). */
     private static final VectorSpecies<Float> F_HALF = narrower(F, 2);
     private static final VectorSpecies<Float> F_QUARTER = narrower(F, 4);
+    /** Bytes that widen to one {@link #F} (or {@link #F_HALF}) vector; null when under 64 bits (int8 rows then go scalar). */
+    private static final VectorSpecies<Byte> F_BYTES = bytesOf(F);
+    private static final VectorSpecies<Byte> F_HALF_BYTES = F_HALF == null ? null : bytesOf(F_HALF);
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256
             ? IntVector.SPECIES_PREFERRED : IntVector.SPECIES_256;
     /** Bytes that widen to exactly one {@link #I} vector of ints. */
@@ -33,6 +37,11 @@ public final class SimdKernels implements VectorKernels {
     private static VectorSpecies<Float> narrower(VectorSpecies<Float> species, int divisor) {
         int bits = species.vectorBitSize() / divisor;
         return bits >= 128 ? VectorSpecies.of(float.class, VectorShape.forBitSize(bits)) : null;
+    }
+
+    private static VectorSpecies<Byte> bytesOf(VectorSpecies<Float> floats) {
+        int bits = floats.length() * 8;
+        return bits >= 64 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(bits)) : null;
     }
 
     @Override
@@ -291,6 +300,76 @@ public final class SimdKernels implements VectorKernels {
         out[at + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD) + l2sqTail(q, seg, o1, i, len);
         out[at + 2] = a2.add(b2).reduceLanes(VectorOperators.ADD) + l2sqTail(q, seg, o2, i, len);
         out[at + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD) + l2sqTail(q, seg, o3, i, len);
+    }
+
+    @Override
+    public float int8Dot(float[] q, MemorySegment seg, long off, int len) {
+        if (F_BYTES == null) {
+            return TAIL.int8Dot(q, seg, off, len);
+        }
+        int step = F.length();
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * step <= len; i += 2 * step) {
+            acc0 = FloatVector.fromArray(F, q, i).fma(widen(seg, off + i), acc0);
+            acc1 = FloatVector.fromArray(F, q, i + step).fma(widen(seg, off + i + step), acc1);
+        }
+        if (i + step <= len) {
+            acc0 = FloatVector.fromArray(F, q, i).fma(widen(seg, off + i), acc0);
+            i += step;
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        if (F_HALF_BYTES != null && i + F_HALF.length() <= len) {
+            sum += FloatVector.fromArray(F_HALF, q, i).mul(widenHalf(seg, off + i)).reduceLanes(VectorOperators.ADD);
+            i += F_HALF.length();
+        }
+        for (; i < len; i++) {
+            sum += q[i] * seg.get(ValueLayout.JAVA_BYTE, off + i);
+        }
+        return sum;
+    }
+
+    @Override
+    public float int8L2sq(float[] q, MemorySegment seg, long off, int len) {
+        if (F_BYTES == null) {
+            return TAIL.int8L2sq(q, seg, off, len);
+        }
+        int step = F.length();
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * step <= len; i += 2 * step) {
+            FloatVector d0 = FloatVector.fromArray(F, q, i).sub(widen(seg, off + i));
+            FloatVector d1 = FloatVector.fromArray(F, q, i + step).sub(widen(seg, off + i + step));
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+        }
+        if (i + step <= len) {
+            FloatVector d = FloatVector.fromArray(F, q, i).sub(widen(seg, off + i));
+            acc0 = d.fma(d, acc0);
+            i += step;
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        if (F_HALF_BYTES != null && i + F_HALF.length() <= len) {
+            FloatVector d = FloatVector.fromArray(F_HALF, q, i).sub(widenHalf(seg, off + i));
+            sum += d.mul(d).reduceLanes(VectorOperators.ADD);
+            i += F_HALF.length();
+        }
+        for (; i < len; i++) {
+            float d = q[i] - seg.get(ValueLayout.JAVA_BYTE, off + i);
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    /** {@link #F}-many signed bytes at {@code off}, as floats. */
+    private static FloatVector widen(MemorySegment seg, long off) {
+        return (FloatVector) ByteVector.fromMemorySegment(F_BYTES, seg, off, LE).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    private static FloatVector widenHalf(MemorySegment seg, long off) {
+        return (FloatVector) ByteVector.fromMemorySegment(F_HALF_BYTES, seg, off, LE).convertShape(VectorOperators.B2F, F_HALF, 0);
     }
 
     @Override

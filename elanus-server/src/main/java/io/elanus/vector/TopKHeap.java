@@ -127,14 +127,18 @@ final class TopKHeap {
         int half = size >>> 1;
         while (i < half) {
             int child = 2 * i + 1;
-            int right = child + 1;
-            if (right < size && keys[right] > keys[child]) {
-                child = right;
+            long larger = keys[child];
+            if (child + 1 < size) {
+                // Which child is larger is a coin toss: selects instead of branching.
+                long right = keys[child + 1];
+                boolean takeRight = right > larger;
+                child = takeRight ? child + 1 : child;
+                larger = takeRight ? right : larger;
             }
-            if (keys[child] <= key) {
+            if (larger <= key) {
                 break;
             }
-            keys[i] = keys[child];
+            keys[i] = larger;
             i = child;
         }
         keys[i] = key;

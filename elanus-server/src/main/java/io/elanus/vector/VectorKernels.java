@@ -42,6 +42,12 @@ public interface VectorKernels {
     /** {@link #l2sq(float[], MemorySegment, long, int)} of rows, like {@link #dotRows}. */
     void l2sqRows(float[] q, MemorySegment seg, int[] ids, int n, int len, float[] out);
 
+    /** Dot product of {@code q[0..len)} with {@code len} signed bytes at byte offset {@code off} of {@code seg}. */
+    float int8Dot(float[] q, MemorySegment seg, long off, int len);
+
+    /** Squared L2 distance of {@code q[0..len)} to {@code len} signed bytes at byte offset {@code off} of {@code seg}. */
+    float int8L2sq(float[] q, MemorySegment seg, long off, int len);
+
     /** Cosine similarity; 0 when either vector is all zeros. */
     default float cosine(float[] a, int aOff, float[] b, int bOff, int len) {
         float ab = dot(a, aOff, b, bOff, len);

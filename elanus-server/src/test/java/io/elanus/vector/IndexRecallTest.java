@@ -107,6 +107,44 @@ class IndexRecallTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("int8Cases")
+    void int8IndexesKeepBytesAndServeTheSameResultsFromTheirFile(String type, MetricType metric, @TempDir Path dir) throws IOException {
+        int rows = 2000;
+        int dim = 32;
+        var column = IndexTestData.int8(IndexTestData.clustered(rows, dim, 20, 10));
+        byte[][] qs = new byte[20][];
+        for (int i = 0; i < qs.length; i++) {
+            qs[i] = java.util.Arrays.copyOfRange(column.data(), i * 61 * dim, i * 61 * dim + dim);
+            qs[i][3] ^= 5;
+        }
+        ByteQueries queries = new ByteQueries(dim, qs);
+        Map<String, String> params = new HashMap<>(Map.of("index_type", type, "metric_type", metric.name()));
+        if (type.equals("HNSW")) {
+            params.putAll(Map.of("M", "16", "efConstruction", "100"));
+        }
+        VectorIndex index = VectorIndexes.build(VectorIndexes.validate(DataType.Int8Vector, dim, params), column);
+        SearchHits exact = FlatSearch.search(column, metric, queries, 10, null);
+        SearchHits hits = index.search(queries, 10, null, Map.of("ef", "64"));
+        assertTrue(IndexTestData.recall(exact, hits) >= (type.equals("FLAT") ? 1.0 : 0.9), type + " " + metric);
+        for (int q = 0; q < hits.nq(); q++) {
+            assertEquals(exact.score(q, 0), hits.score(q, 0), 1e-4 * Math.abs(exact.score(q, 0)) + 1e-5);
+        }
+        Path file = dir.resolve("int8.bin");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            index.writeTo(out);
+        }
+        assertEquals((long) rows * dim, IndexFile.load(file).section("vectors").byteSize(), "one byte per int8 component");
+        SearchHits loaded = VectorIndexes.load(file).search(queries, 10, null, Map.of("ef", "64"));
+        assertArrayEquals(hits.rows(), loaded.rows());
+        assertArrayEquals(hits.scores(), loaded.scores(), 1e-3f);
+    }
+
+    static Stream<Arguments> int8Cases() {
+        return Stream.of(MetricType.L2, MetricType.IP, MetricType.COSINE)
+                .flatMap(m -> Stream.of(Arguments.of("FLAT", m), Arguments.of("HNSW", m)));
+    }
+
     static VectorIndex build(String type, MetricType metric, IndexTestData.Case data, Map<String, String> build) {
         Map<String, String> params = new HashMap<>(build);
         params.put("index_type", type);

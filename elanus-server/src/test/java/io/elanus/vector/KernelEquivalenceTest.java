@@ -110,6 +110,17 @@ class KernelEquivalenceTest {
         assertEquals(and, kernels.andCount(q, seg, 5, dim));
         assertEquals(or, kernels.orCount(q, seg, 5, dim));
         assertEquals(1f - (float) and / or, kernels.jaccard(q, seg, 5, dim), 1e-6);
+
+        float[] fq = randomFloats(rnd, dim);
+        double fdot = 0, fl2 = 0;
+        for (int i = 0; i < dim; i++) {
+            double x = fq[i], y = b[5 + i];
+            fdot += x * y;
+            fl2 += (x - y) * (x - y);
+        }
+        double tol = 1e-3 * dim + 1e-4;
+        assertEquals(fdot, kernels.int8Dot(fq, seg, 5, dim), tol);
+        assertEquals(fl2, kernels.int8L2sq(fq, seg, 5, dim), tol * 100);
     }
 
     @ParameterizedTest(name = "{0} dim={1}")
