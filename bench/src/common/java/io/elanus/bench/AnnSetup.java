@@ -8,7 +8,7 @@ final class AnnSetup {
     static final int K = 10;
     static final int M = 16;
     static final int EF_CONSTRUCTION = 200;
-    static final int[] EFS = {10, 20, 40, 80, 160, 320};
+    static final int[] EFS = {10, 20, 40, 80, 160, 200, 240, 320};
     static final int NLIST = 1024;
     static final int[] NPROBES = {4, 8, 16, 32, 64, 128};
     /** Timed passes per sweep point; queries/s is the best of them. */

@@ -419,6 +419,24 @@ public final class SimdKernels implements VectorKernels {
                 : TAIL.orCount(a, aOff + len - tail(len), b, bOff + len - tail(len), tail(len)));
     }
 
+    /** One pass counting both {@code a & b} and {@code a | b}, each with a constant operator (see {@link #bitCount}). */
+    @Override
+    public float jaccard(byte[] a, int aOff, byte[] b, int bOff, int len) {
+        int bound = len - tail(len);
+        LongVector and = LongVector.zero(WORDS);
+        LongVector or = LongVector.zero(WORDS);
+        for (int i = 0; i < bound; i += B.length()) {
+            ByteVector va = ByteVector.fromArray(B, a, aOff + i);
+            ByteVector vb = ByteVector.fromArray(B, b, bOff + i);
+            and = and.add(va.and(vb).reinterpretAsLongs().lanewise(VectorOperators.BIT_COUNT));
+            or = or.add(va.or(vb).reinterpretAsLongs().lanewise(VectorOperators.BIT_COUNT));
+        }
+        int rest = len - bound;
+        return VectorKernels.jaccardOf(
+                (int) and.reduceLanes(VectorOperators.ADD) + TAIL.andCount(a, aOff + bound, b, bOff + bound, rest),
+                (int) or.reduceLanes(VectorOperators.ADD) + TAIL.orCount(a, aOff + bound, b, bOff + bound, rest));
+    }
+
     private static int tail(int len) {
         return len % B.length();
     }
@@ -454,6 +472,22 @@ public final class SimdKernels implements VectorKernels {
     public int orCount(byte[] q, MemorySegment seg, long off, int len) {
         int bound = len - tail(len);
         return bitCount(VectorOperators.OR, q, seg, off, bound) + TAIL.bitCountFrom(ScalarKernels.BIT_OR, q, seg, off, bound, len);
+    }
+
+    @Override
+    public float jaccard(byte[] q, MemorySegment seg, long off, int len) {
+        int bound = len - tail(len);
+        LongVector and = LongVector.zero(WORDS);
+        LongVector or = LongVector.zero(WORDS);
+        for (int i = 0; i < bound; i += B.length()) {
+            ByteVector vq = ByteVector.fromArray(B, q, i);
+            ByteVector vs = ByteVector.fromMemorySegment(B, seg, off + i, LE);
+            and = and.add(vq.and(vs).reinterpretAsLongs().lanewise(VectorOperators.BIT_COUNT));
+            or = or.add(vq.or(vs).reinterpretAsLongs().lanewise(VectorOperators.BIT_COUNT));
+        }
+        return VectorKernels.jaccardOf(
+                (int) and.reduceLanes(VectorOperators.ADD) + TAIL.bitCountFrom(ScalarKernels.BIT_AND, q, seg, off, bound, len),
+                (int) or.reduceLanes(VectorOperators.ADD) + TAIL.bitCountFrom(ScalarKernels.BIT_OR, q, seg, off, bound, len));
     }
 
     private static int bitCount(VectorOperators.Binary op, byte[] q, MemorySegment seg, long off, int bound) {

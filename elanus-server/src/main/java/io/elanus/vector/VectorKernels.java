@@ -71,8 +71,7 @@ public interface VectorKernels {
 
     /** Jaccard distance {@code 1 - |a & b| / |a | b|}; 0 when both are all zeros. */
     default float jaccard(byte[] a, int aOff, byte[] b, int bOff, int len) {
-        int or = orCount(a, aOff, b, bOff, len);
-        return or == 0 ? 0f : 1f - (float) andCount(a, aOff, b, bOff, len) / or;
+        return jaccardOf(andCount(a, aOff, b, bOff, len), orCount(a, aOff, b, bOff, len));
     }
 
     /** {@link #hamming} of {@code q[0..len)} against {@code len} bytes at {@code off} of {@code seg}. */
@@ -83,8 +82,12 @@ public interface VectorKernels {
     int orCount(byte[] q, MemorySegment seg, long off, int len);
 
     default float jaccard(byte[] q, MemorySegment seg, long off, int len) {
-        int or = orCount(q, seg, off, len);
-        return or == 0 ? 0f : 1f - (float) andCount(q, seg, off, len) / or;
+        return jaccardOf(andCount(q, seg, off, len), orCount(q, seg, off, len));
+    }
+
+    /** Milvus's JACCARD distance from the bit counts of {@code a & b} and {@code a | b}; 0 for two empty vectors. */
+    static float jaccardOf(int andCount, int orCount) {
+        return orCount == 0 ? 0f : 1f - (float) andCount / orCount;
     }
 
     static float cosineOf(float dot, float normSqA, float normSqB) {
