@@ -12,6 +12,7 @@ import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +23,13 @@ import java.util.List;
  */
 final class JVectorHnsw {
     private JVectorHnsw() {
+    }
+
+    /** JVector's version, from its jar's name (its manifest does not carry one). */
+    private static String version() throws Exception {
+        String jar = Path.of(GraphIndexBuilder.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .getFileName().toString();
+        return jar.replaceFirst("^jvector-", "").replaceFirst("\\.jar$", "");
     }
 
     static List<AnnResult> run(GloveData data, int[] truth) throws Exception {
@@ -45,7 +53,7 @@ final class JVectorHnsw {
         List<AnnResult> out = new ArrayList<>();
         for (int ef : AnnSetup.EFS) {
             int beam = Math.max(ef, AnnSetup.K);
-            out.add(Measurements.measure("JVector 4.0.0-rc.5", build, "ef=" + ef, buildSeconds, truth, data, q -> {
+            out.add(Measurements.measure("JVector " + version(), build, "ef=" + ef, buildSeconds, truth, data, q -> {
                 VectorFloat<?> query = vts.createFloatVector(q);
                 SearchResult r = searchers.get().search(DefaultSearchScoreProvider.exact(query, VectorSimilarityFunction.COSINE, ravv),
                         AnnSetup.K, beam, 0f, 0f, Bits.ALL);

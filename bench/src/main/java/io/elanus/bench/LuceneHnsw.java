@@ -1,7 +1,7 @@
 package io.elanus.bench;
 
 import org.apache.lucene.codecs.KnnVectorsFormat;
-import org.apache.lucene.codecs.lucene103.Lucene103Codec;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -14,6 +14,7 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Version;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ final class LuceneHnsw {
         String build = AnnSetup.hnswBuild();
         List<AnnResult> out = new ArrayList<>();
         try (FSDirectory directory = FSDirectory.open(dir)) {
-            IndexWriterConfig config = new IndexWriterConfig().setCodec(new Lucene103Codec() {
+            IndexWriterConfig config = new IndexWriterConfig().setCodec(new Lucene104Codec() {
                 @Override
                 public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
                     return new Lucene99HnswVectorsFormat(AnnSetup.M, AnnSetup.EF_CONSTRUCTION);
@@ -63,7 +64,7 @@ final class LuceneHnsw {
                 IndexSearcher searcher = new IndexSearcher(reader);
                 for (int ef : AnnSetup.EFS) {
                     int beam = Math.max(ef, AnnSetup.K);
-                    out.add(Measurements.measure("Lucene 10.3.1 HNSW", build, "ef=" + ef, buildSeconds, truth, data, q -> {
+                    out.add(Measurements.measure("Lucene " + Version.LATEST + " HNSW", build, "ef=" + ef, buildSeconds, truth, data, q -> {
                         TopDocs top = searcher.search(new KnnFloatVectorQuery("v", Engines.unit(q, 0, dim), beam), beam);
                         int n = Math.min(AnnSetup.K, top.scoreDocs.length);
                         int[] ids = new int[n];
