@@ -145,23 +145,37 @@ public final class EtcdMetaKv implements MetaKv {
         return response.getKvs().stream().findFirst().map(Conversions::entry);
     }
 
-    /** Pages through the prefix; every page is read at the first page's revision, so the result is one snapshot. */
     @Override
     public List<KvEntry> scanPrefix(String prefix) {
         ensureOpen();
+        return snapshot(prefix, 0).entries();
+    }
+
+    /** The entries under a prefix at one revision. */
+    record PrefixSnapshot(List<KvEntry> entries, long revision) {
+    }
+
+    /**
+     * Pages through the prefix at {@code revision} (0: the latest); every page is read at the first
+     * page's revision, so the result is one snapshot.
+     */
+    PrefixSnapshot snapshot(String prefix, long revision) {
         ByteSequence end = OptionsUtil.prefixEndOf(Conversions.bytes(prefix));
         List<KvEntry> result = new ArrayList<>();
         ByteSequence from = Conversions.bytes(prefix);
-        long revision = 0;
+        long at = revision;
         while (true) {
             GetOption page = GetOption.builder().withRange(end).withLimit(settings.scanPageSize())
-                    .withRevision(revision).build();
+                    .withRevision(at).build();
             GetResponse response = calls.await(kv.get(from, page), "scan of '" + prefix + "'");
             response.getKvs().forEach(kv -> result.add(Conversions.entry(kv)));
-            if (!response.isMore() || response.getKvs().isEmpty()) {
-                return result;
+            if (at == 0) {
+                // The header carries the store's current revision, which the later pages then read at.
+                at = response.getHeader().getRevision();
             }
-            revision = response.getHeader().getRevision();
+            if (!response.isMore() || response.getKvs().isEmpty()) {
+                return new PrefixSnapshot(result, at);
+            }
             from = response.getKvs().getLast().getKey().concat(ByteSequence.from(new byte[]{0}));
         }
     }
@@ -255,7 +269,7 @@ public final class EtcdMetaKv implements MetaKv {
                 watchResumer, settings.watchResumeDelay(), watches::remove);
         watches.add(watch);
         try {
-            watch.start(kv, calls);
+            watch.start(kv, calls, this::snapshot);
         } catch (RuntimeException e) {
             watch.close();
             throw e;

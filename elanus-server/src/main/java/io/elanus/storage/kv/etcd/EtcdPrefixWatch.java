@@ -1,6 +1,7 @@
 package io.elanus.storage.kv.etcd;
 
 import io.elanus.storage.kv.HistoryCompactedException;
+import io.elanus.storage.kv.KvEntry;
 import io.elanus.storage.kv.KvEvent;
 import io.elanus.storage.kv.KvWatch;
 import io.elanus.storage.kv.KvWatchListener;
@@ -19,6 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,8 +41,16 @@ import java.util.function.Consumer;
  * so nothing is missed or repeated. (jetcd would resume from the stream's creation revision if no
  * event had arrived yet, skipping replayed history.)
  *
+ * <p>If etcd compacted its history past that revision while the stream was down, the missed
+ * revisions are gone; then the watch reads the prefix afresh and delivers the difference from what
+ * it delivered before (a PUT for each key created or changed since, a DELETE for each key gone, the
+ * deletes stamped with the read's revision), and resumes after that read. Listeners see the same
+ * final state as with every revision, with intermediate changes collapsed; Milvus's watchers rescan
+ * the same way on ErrCompacted. For that it keeps the key and mod revision of every live key under
+ * the prefix, so it suits prefixes of modest size (sessions, channel assignments).
+ *
  * <p>Threads: jetcd's callback thread receives events and failures (one stream at a time);
- * resumptions run on the store's scheduler; {@link #close} may come from any thread.
+ * resumptions and rescans run on the store's scheduler; {@link #close} may come from any thread.
  */
 final class EtcdPrefixWatch implements KvWatch {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdPrefixWatch.class);
@@ -50,8 +65,11 @@ final class EtcdPrefixWatch implements KvWatch {
     private final PrefixWatch delivery;
     private final CompletableFuture<Void> firstCreated = new CompletableFuture<>();
     private final CompletableFuture<Long> compacted = new CompletableFuture<>();
-    /** Where the next stream starts: one past the last revision received. Written by stream callbacks. */
+    /** Where the next stream starts: one past the last revision received. Written by stream callbacks and rescans. */
     private volatile long nextRevision;
+    /** Key -> mod revision of every live key as delivered so far; guarded by itself. */
+    private final Map<String, Long> live = new HashMap<>();
+    private SnapshotReader reader;
     private volatile boolean interrupted;
     private volatile boolean started;
     private boolean closed;
@@ -74,12 +92,55 @@ final class EtcdPrefixWatch implements KvWatch {
      * Opens the stream and returns once etcd has created it and still holds the history after
      * {@code afterRevision}; throws {@link HistoryCompactedException} if it does not.
      */
-    void start(KV kv, EtcdCalls calls) {
+    void start(KV kv, EtcdCalls calls, SnapshotReader reader) {
+        this.reader = reader;
         open();
         calls.await(firstCreated, "creation of a watch on '" + prefix + "'");
         requireHistory(kv, calls);
+        seedLiveKeys();
         started = true;
         delivery.start();
+    }
+
+    /** Reads a prefix at a revision (0: the latest). */
+    @FunctionalInterface
+    interface SnapshotReader {
+        EtcdMetaKv.PrefixSnapshot read(String prefix, long revision);
+    }
+
+    /**
+     * The keys live at {@code afterRevision}, which the owner holds when the watch starts. When etcd
+     * compacted exactly up to the next revision (the watch itself is fine then), that revision's
+     * state stands in; its own events follow first.
+     */
+    private void seedLiveKeys() {
+        if (afterRevision == 0) {
+            return;
+        }
+        EtcdMetaKv.PrefixSnapshot snapshot;
+        try {
+            snapshot = reader.read(prefix, afterRevision);
+        } catch (EtcdException e) {
+            if (!EtcdCalls.isCompacted(e)) {
+                throw e;
+            }
+            snapshot = reader.read(prefix, afterRevision + 1);
+        }
+        synchronized (live) {
+            for (KvEntry entry : snapshot.entries()) {
+                live.put(entry.key(), entry.modRevision());
+            }
+        }
+    }
+
+    private void track(KvEvent event) {
+        synchronized (live) {
+            if (event.type() == KvEvent.Type.PUT) {
+                live.put(event.entry().key(), event.entry().modRevision());
+            } else {
+                live.remove(event.entry().key());
+            }
+        }
     }
 
     /**
@@ -131,6 +192,52 @@ final class EtcdPrefixWatch implements KvWatch {
             LOG.warn("resuming the watch on '{}' failed; retrying", prefix, e);
             resumeLater();
         }
+    }
+
+    private void rescanAfter(Duration delay) {
+        try {
+            scheduler.schedule(this::rescan, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("not rescanning the prefix '{}': the store is closing", prefix);
+        }
+    }
+
+    /** Delivers the difference between the live keys and a fresh read, then resumes after that read. */
+    private void rescan() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+        }
+        EtcdMetaKv.PrefixSnapshot snapshot;
+        try {
+            snapshot = reader.read(prefix, 0);
+        } catch (RuntimeException e) {
+            LOG.warn("rescanning the prefix '{}' failed; retrying", prefix, e);
+            rescanAfter(resumeDelay);
+            return;
+        }
+        List<KvEvent> changes = new ArrayList<>();
+        synchronized (live) {
+            TreeSet<String> gone = new TreeSet<>(live.keySet());
+            for (KvEntry entry : snapshot.entries()) {
+                gone.remove(entry.key());
+                Long delivered = live.get(entry.key());
+                if (delivered == null || delivered != entry.modRevision()) {
+                    changes.add(new KvEvent(KvEvent.Type.PUT, entry));
+                }
+            }
+            changes.sort(Comparator.comparingLong(e -> e.entry().modRevision()));
+            for (String key : gone) {
+                changes.add(new KvEvent(KvEvent.Type.DELETE, new KvEntry(key, new byte[0], 0, snapshot.revision(), 0, 0)));
+            }
+            changes.forEach(this::track);
+        }
+        changes.forEach(delivery::offer);
+        nextRevision = snapshot.revision() + 1;
+        LOG.warn("watch on '{}' rescanned the prefix at revision {}: {} changes delivered; resuming",
+                prefix, snapshot.revision(), changes.size());
+        resume();
     }
 
     @Override
@@ -207,6 +314,7 @@ final class EtcdPrefixWatch implements KvWatch {
                 KvEvent event = Conversions.event(received);
                 long revision = event.entry().modRevision();
                 if (revision >= from) {
+                    track(event);
                     delivery.offer(event);
                     next = revision + 1;
                 }
@@ -223,8 +331,9 @@ final class EtcdPrefixWatch implements KvWatch {
             if (error instanceof CompactedException compaction) {
                 compacted.complete(compaction.getCompactedRevision());
                 if (started) {
-                    LOG.error("watch on '{}' stopped: etcd compacted its history up to revision {} before revision {} "
-                            + "was received; its owner must rescan", prefix, compaction.getCompactedRevision(), nextRevision);
+                    LOG.warn("watch on '{}': etcd compacted its history up to revision {} before revision {} was received; "
+                            + "rescanning the prefix", prefix, compaction.getCompactedRevision(), nextRevision);
+                    rescanAfter(Duration.ZERO);
                 }
                 return;
             }

@@ -3,6 +3,7 @@ package io.elanus.storage.kv.etcd;
 import io.elanus.storage.kv.KvEvent;
 import io.elanus.storage.kv.KvWatch;
 import io.elanus.storage.kv.MetaKv;
+import io.etcd.jetcd.Client;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +72,60 @@ class EtcdMetaKvOutageTest {
                 if (attempt == 100) {
                     throw e;
                 }
+            }
+        }
+    }
+
+    /**
+     * A watch whose stream is down while etcd writes and then compacts away revisions it has not
+     * received reads the prefix afresh and delivers the difference: changed and new keys as PUTs
+     * (oldest first), vanished keys as DELETEs; a key created and deleted in the gap is never seen.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aWatchThatMissedCompactedHistoryRescansAndDeliversTheDifference() throws Exception {
+        // The watch resumes a broken stream only after 20 s: time to restart etcd, write and compact first.
+        EtcdMetaKv.Settings slowResume = new EtcdMetaKv.Settings(Duration.ofSeconds(1), 1000, Duration.ofSeconds(20));
+        try (EtcdMetaKv kv = EtcdMetaKv.connect(List.of(etcd.endpoint()), "outage-" + NEXT_ROOT.incrementAndGet(), slowResume)) {
+            kv.put("w/kept", bytes("1"));
+            kv.put("w/changed", bytes("1"));
+            kv.put("w/removed", bytes("1"));
+            BlockingQueue<KvEvent> events = new LinkedBlockingQueue<>();
+            try (KvWatch ignored = kv.watchPrefix("w/", kv.currentRevision(), events::add)) {
+                etcd.stop();
+                etcd.start();
+                long changed = putOnceReachable(kv, "w/changed");
+                kv.delete("w/removed");
+                long added = kv.put("w/added", bytes("a"));
+                kv.put("w/transient", bytes("t"));
+                kv.delete("w/transient");
+                long last = kv.currentRevision();
+                try (Client raw = Client.builder().endpoints("http://" + etcd.endpoint()).build()) {
+                    raw.getKVClient().compact(last).get(10, TimeUnit.SECONDS);
+                }
+
+                KvEvent first = events.poll(90, TimeUnit.SECONDS);
+                assertNotNull(first, "the watch rescans once its stream is back");
+                assertEquals(KvEvent.Type.PUT, first.type());
+                assertEquals("w/changed", first.entry().key());
+                assertEquals(changed, first.entry().modRevision());
+                KvEvent second = events.poll(10, TimeUnit.SECONDS);
+                assertNotNull(second);
+                assertEquals(KvEvent.Type.PUT, second.type());
+                assertEquals("w/added", second.entry().key());
+                assertEquals(added, second.entry().modRevision());
+                KvEvent third = events.poll(10, TimeUnit.SECONDS);
+                assertNotNull(third);
+                assertEquals(KvEvent.Type.DELETE, third.type());
+                assertEquals("w/removed", third.entry().key());
+                assertTrue(third.entry().modRevision() >= last, "a rescanned deletion carries the rescan's revision");
+                assertNull(events.poll(500, TimeUnit.MILLISECONDS), "nothing else: kept is unchanged, transient never existed for it");
+
+                long later = kv.put("w/later", bytes("l"));
+                KvEvent live = events.poll(30, TimeUnit.SECONDS);
+                assertNotNull(live, "the watch streams again after the rescan");
+                assertEquals("w/later", live.entry().key());
+                assertEquals(later, live.entry().modRevision());
             }
         }
     }
