@@ -35,7 +35,8 @@ public interface VectorKernels {
     /**
      * {@link #dot(float[], MemorySegment, long, int)} of {@code q} with rows {@code ids[0..n)} of the
      * row-major matrix of {@code len} floats per row in {@code seg}, into {@code out[0..n)}. Equal to
-     * the one-row kernel bit for bit; scoring several rows together overlaps their memory loads.
+     * the one-row kernel up to float rounding (the Vector API does not fix the order in which a lane
+     * reduction adds); scoring several rows together overlaps their memory loads.
      */
     void dotRows(float[] q, MemorySegment seg, int[] ids, int n, int len, float[] out);
 

@@ -83,8 +83,24 @@ class LoopbackClusterTest {
         }
         assertEquals(standalone.keySet(), cluster.keySet());
         for (String step : standalone.keySet()) {
-            assertEquals(standalone.get(step), cluster.get(step), step);
+            assertSameResult(standalone.get(step), cluster.get(step), step);
         }
+    }
+
+    /**
+     * Equal messages, except that scores may differ in their last bits: the Vector API leaves the order
+     * in which a lane reduction adds open, and it changes when the JIT compiles a kernel between the runs.
+     */
+    private static void assertSameResult(Message expected, Message actual, String step) {
+        if (expected instanceof SearchResultData e && actual instanceof SearchResultData a) {
+            assertEquals(e.getScoresCount(), a.getScoresCount(), step);
+            for (int i = 0; i < e.getScoresCount(); i++) {
+                assertEquals(e.getScores(i), a.getScores(i), 1e-5f * Math.max(1f, Math.abs(e.getScores(i))), step + ", score " + i);
+            }
+            assertEquals(e.toBuilder().clearScores().build(), a.toBuilder().clearScores().build(), step);
+            return;
+        }
+        assertEquals(expected, actual, step);
     }
 
     /** Runs the operations against the proxy on {@code port}; returns each step's result, after checking what can be checked alone. */
