@@ -11,6 +11,7 @@ import io.elanus.storage.wal.Wal;
 import io.elanus.storage.wal.kafka.KafkaWal;
 import io.elanus.storage.wal.kafka.KafkaWalConfig;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -46,7 +47,8 @@ public record ClusterBackends(MetaKv kv, Wal wal, ObjectStore objects) implement
         }
         List<String> endpoints = Arrays.stream(config.get(Params.ETCD_ENDPOINTS).split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
-        MetaKv kv = EtcdMetaKv.connect(endpoints, config.get(Params.ETCD_ROOT_PATH));
+        MetaKv kv = EtcdMetaKv.connect(endpoints, config.get(Params.ETCD_ROOT_PATH),
+                EtcdMetaKv.Settings.withRequestTimeout(Duration.ofMillis(config.getLong(Params.ETCD_REQUEST_TIMEOUT))));
         Wal wal = null;
         try {
             wal = new KafkaWal(KafkaWalConfig.of(config.get(Params.KAFKA_BROKER_LIST), ""));

@@ -32,6 +32,7 @@ public final class Params {
     public static final ParamKey LOCAL_STORAGE_PATH = new ParamKey("localStorage.path", ParamKey.Kind.STRING, "./data", "data directory (overridden by --data-dir)");
     public static final ParamKey ETCD_ENDPOINTS = new ParamKey("etcd.endpoints", ParamKey.Kind.STRING, "localhost:2379", "etcd endpoints (cluster mode only)");
     public static final ParamKey ETCD_ROOT_PATH = new ParamKey("etcd.rootPath", ParamKey.Kind.STRING, "by-dev", "key prefix in the meta store");
+    public static final ParamKey ETCD_REQUEST_TIMEOUT = new ParamKey("etcd.requestTimeout", ParamKey.Kind.LONG, "10000", "milliseconds each etcd request may take before it fails as unavailable");
     public static final ParamKey MQ_TYPE = new ParamKey("mq.type", ParamKey.Kind.STRING, "default", "WAL backend: default = embedded in standalone");
     public static final ParamKey MINIO_BUCKET = new ParamKey("minio.bucketName", ParamKey.Kind.STRING, "a-bucket", "object store bucket (cluster mode only)");
     public static final ParamKey MINIO_ROOT_PATH = new ParamKey("minio.rootPath", ParamKey.Kind.STRING, "files", "key prefix in the object store");
@@ -58,12 +59,12 @@ public final class Params {
             PROXY_MAX_TASK_NUM, METRICS_PORT, GRPC_SERVER_MAX_RECV_SIZE, MAX_RESULT_ENTRIES, DEFAULT_PARTITION_NAME,
             GRACEFUL_TIME, TOPK_LIMIT, DML_CHANNEL_NUM, MAX_DATABASE_NUM, MAX_PARTITION_NUM,
             MAX_COLLECTION_NUM_PER_DB, SEGMENT_MAX_SIZE, SYNC_PERIOD, LOCAL_STORAGE_PATH,
-            ETCD_ENDPOINTS, ETCD_ROOT_PATH, MQ_TYPE, MINIO_BUCKET, MINIO_ROOT_PATH, KAFKA_BROKER_LIST,
+            ETCD_ENDPOINTS, ETCD_ROOT_PATH, ETCD_REQUEST_TIMEOUT, MQ_TYPE, MINIO_BUCKET, MINIO_ROOT_PATH, KAFKA_BROKER_LIST,
             MINIO_ADDRESS, MINIO_PORT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_USE_SSL, SESSION_TTL,
             ROOTCOORD_PORT, DATACOORD_PORT, QUERYCOORD_PORT, DATANODE_PORT, QUERYNODE_PORT, INDEXNODE_PORT,
             PROXY_INTERNAL_PORT, NODE_IP);
 
     /** Keys of the distributed backends: recognised, but the standalone server runs on its embedded ones. */
-    public static final List<ParamKey> CLUSTER_ONLY = List.of(ETCD_ENDPOINTS, ETCD_ROOT_PATH, MQ_TYPE, MINIO_BUCKET,
+    public static final List<ParamKey> CLUSTER_ONLY = List.of(ETCD_ENDPOINTS, ETCD_ROOT_PATH, ETCD_REQUEST_TIMEOUT, MQ_TYPE, MINIO_BUCKET,
             MINIO_ROOT_PATH, KAFKA_BROKER_LIST, MINIO_ADDRESS, MINIO_PORT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_USE_SSL);
 }

@@ -93,7 +93,7 @@ public final class AppendFile implements Closeable {
         return io(ch -> Frames.readAt(ch, position));
     }
 
-    /** Makes every written frame durable. */
+    /** Makes every written frame durable (fsync covers the file, also bytes written through a channel since reopened). */
     public void force() throws IOException {
         io(ch -> {
             ch.force(false);

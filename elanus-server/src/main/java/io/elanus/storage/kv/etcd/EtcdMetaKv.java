@@ -61,6 +61,18 @@ public final class EtcdMetaKv implements MetaKv {
      */
     public record Settings(Duration requestTimeout, int scanPageSize, Duration watchResumeDelay) {
         public static final Settings DEFAULT = new Settings(Duration.ofSeconds(10), 1000, Duration.ofSeconds(1));
+
+        public Settings {
+            if (!requestTimeout.isPositive()) {
+                throw new IllegalArgumentException("etcd.requestTimeout must be a positive number of milliseconds, got "
+                        + requestTimeout.toMillis());
+            }
+        }
+
+        /** The defaults with another request timeout. */
+        public static Settings withRequestTimeout(Duration requestTimeout) {
+            return new Settings(requestTimeout, DEFAULT.scanPageSize(), DEFAULT.watchResumeDelay());
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EtcdMetaKv.class);
