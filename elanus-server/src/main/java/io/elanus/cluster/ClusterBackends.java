@@ -39,6 +39,13 @@ public record ClusterBackends(MetaKv kv, Wal wal, ObjectStore objects) implement
         return null;
     }
 
+    /** Milvus's {@code kafka.brokerList}, with its {@code kafka.producer.*} and {@code kafka.consumer.*} extras. */
+    static KafkaWalConfig kafkaConfig(Config config) {
+        return KafkaWalConfig.of(config.get(Params.KAFKA_BROKER_LIST), "")
+                .withProducerProperties(config.group(Params.KAFKA_PRODUCER_GROUP))
+                .withConsumerProperties(config.group(Params.KAFKA_CONSUMER_GROUP));
+    }
+
     /** Connects to all three; throws IllegalArgumentException with {@link #refusal} when the configuration is not a cluster one. */
     public static ClusterBackends open(Config config) {
         String refusal = refusal(config);
@@ -51,7 +58,7 @@ public record ClusterBackends(MetaKv kv, Wal wal, ObjectStore objects) implement
                 EtcdMetaKv.Settings.withRequestTimeout(Duration.ofMillis(config.getLong(Params.ETCD_REQUEST_TIMEOUT))));
         Wal wal = null;
         try {
-            wal = new KafkaWal(KafkaWalConfig.of(config.get(Params.KAFKA_BROKER_LIST), ""));
+            wal = new KafkaWal(kafkaConfig(config));
             ObjectStore objects = new S3ObjectStore(S3ObjectStoreConfig.of(config.get(Params.MINIO_ADDRESS),
                     config.getInt(Params.MINIO_PORT), config.getBool(Params.MINIO_USE_SSL), config.get(Params.MINIO_BUCKET),
                     config.get(Params.MINIO_ACCESS_KEY), config.get(Params.MINIO_SECRET_KEY), config.get(Params.MINIO_ROOT_PATH)));

@@ -19,8 +19,9 @@ import java.util.TreeMap;
 /**
  * The parameter table (Milvus's paramtable): values from a {@code milvus.yaml}-style file, then
  * environment variables, then explicit overrides (command-line flags), over the defaults in
- * {@link Params}. Unknown keys are logged and ignored; values that do not parse are refused at
- * load time with the key named. Immutable after construction.
+ * {@link Params}. Keys under a group prefix ({@link Params#KAFKA_PRODUCER_GROUP}, ...) are kept as
+ * given, from the file and the overrides. Unknown keys are logged and ignored; values that do not
+ * parse are refused at load time with the key named. Immutable after construction.
  */
 public final class Config {
     private static final Logger LOG = LoggerFactory.getLogger(Config.class);
@@ -51,7 +52,7 @@ public final class Config {
         if (yamlFile != null) {
             Map<String, String> fromFile = readYaml(yamlFile);
             fromFile.forEach((k, v) -> {
-                if (known.containsKey(k)) {
+                if (known.containsKey(k) || inGroup(k)) {
                     values.put(k, v);
                 } else {
                     LOG.warn("ignoring unknown configuration key '{}' in {}", k, yamlFile);
@@ -65,7 +66,7 @@ public final class Config {
             }
         }
         overrides.forEach((k, v) -> {
-            if (!known.containsKey(k)) {
+            if (!known.containsKey(k) && !inGroup(k)) {
                 throw new IllegalArgumentException("unknown configuration key '" + k + "'");
             }
             values.put(k, v);
@@ -80,6 +81,21 @@ public final class Config {
             throw new IllegalArgumentException("bad configuration: " + String.join("; ", errors));
         }
         return new Config(Map.copyOf(values));
+    }
+
+    private static boolean inGroup(String key) {
+        return Params.GROUPS.stream().anyMatch(g -> key.startsWith(g) && key.length() > g.length());
+    }
+
+    /** The keys under {@code prefix} (one of the Params groups), without the prefix. */
+    public Map<String, String> group(String prefix) {
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
     }
 
     private static Map<String, String> readYaml(Path file) {

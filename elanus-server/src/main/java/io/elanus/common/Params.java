@@ -64,6 +64,14 @@ public final class Params {
             ROOTCOORD_PORT, DATACOORD_PORT, QUERYCOORD_PORT, DATANODE_PORT, QUERYNODE_PORT, INDEXNODE_PORT,
             PROXY_INTERNAL_PORT, NODE_IP);
 
+    /**
+     * Key prefixes whose keys are passed through as they are (Milvus's ParamGroups): extra settings
+     * for the Kafka producer and consumer, e.g. {@code kafka.producer.client.id}.
+     */
+    public static final String KAFKA_PRODUCER_GROUP = "kafka.producer.";
+    public static final String KAFKA_CONSUMER_GROUP = "kafka.consumer.";
+    static final List<String> GROUPS = List.of(KAFKA_PRODUCER_GROUP, KAFKA_CONSUMER_GROUP);
+
     /** Keys of the distributed backends: recognised, but the standalone server runs on its embedded ones. */
     public static final List<ParamKey> CLUSTER_ONLY = List.of(ETCD_ENDPOINTS, ETCD_ROOT_PATH, ETCD_REQUEST_TIMEOUT, MQ_TYPE, MINIO_BUCKET,
             MINIO_ROOT_PATH, KAFKA_BROKER_LIST, MINIO_ADDRESS, MINIO_PORT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_USE_SSL);

@@ -2,12 +2,14 @@ package io.elanus.cluster;
 
 import io.elanus.common.Config;
 import io.elanus.storage.kv.etcd.EtcdUnavailableException;
+import io.elanus.storage.wal.kafka.KafkaWalConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +31,16 @@ class ClusterBackendsTest {
         Config c = config(Map.of("mq.type", "kafka", "kafka.brokerList", "localhost:9092", "etcd.requestTimeout", "0"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClusterBackends.open(c));
         assertTrue(e.getMessage().contains("etcd.requestTimeout"), e.getMessage());
+    }
+
+    @Test
+    void kafkaProducerAndConsumerSettingsReachTheWal() {
+        Config c = config(Map.of("mq.type", "kafka", "kafka.brokerList", "b1:9092,b2:9092",
+                "kafka.producer.client.id", "p1", "kafka.consumer.client.id", "c1"));
+        KafkaWalConfig kafka = ClusterBackends.kafkaConfig(c);
+        assertEquals("b1:9092,b2:9092", kafka.bootstrapServers());
+        assertEquals(Map.of("client.id", "p1"), kafka.producerProperties());
+        assertEquals(Map.of("client.id", "c1"), kafka.consumerProperties());
     }
 
     @Test

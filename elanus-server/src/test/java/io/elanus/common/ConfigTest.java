@@ -53,6 +53,18 @@ class ConfigTest {
     }
 
     @Test
+    void kafkaProducerAndConsumerGroupsPassThroughAsGiven() throws IOException {
+        Path yaml = write("kafka:\n  brokerList: b:9092\n  producer:\n    client.id: p1\n    linger.ms: 5\n"
+                + "  consumer:\n    client.id: c1\n");
+        Config c = Config.load(yaml, Map.of(), Map.of("kafka.producer.compression.type", "zstd"));
+        assertEquals(Map.of("client.id", "p1", "linger.ms", "5", "compression.type", "zstd"), c.group(Params.KAFKA_PRODUCER_GROUP));
+        assertEquals(Map.of("client.id", "c1"), c.group(Params.KAFKA_CONSUMER_GROUP));
+        assertEquals(Map.of(), Config.defaults().group(Params.KAFKA_PRODUCER_GROUP));
+        assertThrows(IllegalArgumentException.class, () -> Config.load(null, Map.of(), Map.of("kafka.other.key", "x")),
+                "only the groups pass through");
+    }
+
+    @Test
     void malformedYamlIsReported() throws IOException {
         Path yaml = write("proxy: [unclosed\n");
         assertThrows(IllegalArgumentException.class, () -> Config.load(yaml, Map.of(), Map.of()));

@@ -65,4 +65,9 @@ public record KafkaWalConfig(String bootstrapServers, String topicPrefix, short 
         return new KafkaWalConfig(bootstrapServers, topicPrefix, replicationFactor, minInsyncReplicas, maxRecordBytes,
                 timeout, clientProperties, properties, consumerProperties);
     }
+
+    public KafkaWalConfig withConsumerProperties(Map<String, String> properties) {
+        return new KafkaWalConfig(bootstrapServers, topicPrefix, replicationFactor, minInsyncReplicas, maxRecordBytes,
+                timeout, clientProperties, producerProperties, properties);
+    }
 }
