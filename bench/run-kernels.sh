@@ -31,7 +31,7 @@ section="$work/section.md"
   echo
   "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -cp "$run_cp" io.elanus.bench.jmh.KernelTable "$work/kernels.csv" 2>/dev/null
   echo
-  echo "Float16 and BFloat16 vectors are widened to float when a segment is loaded (io.elanus.segment.HalfFloats), so the float kernels search them. \"Off-heap row\" kernels read the stored vector from a little-endian MemorySegment, as HNSW and IVF keep their vectors; cosine is three dot products, as VectorKernels.cosine computes it (flat scans over floats use pre-normalised vectors and one dot product instead)."
+  echo "Float16 and BFloat16 vectors are widened to float when a segment is loaded (io.elanus.segment.HalfFloats), so the float kernels search them. \"Off-heap row\" kernels read the stored vector from a little-endian MemorySegment, as HNSW and IVF keep their vectors (int8 indexes keep bytes and score them against the float query); cosine is three dot products, as VectorKernels.cosine computes it (flat scans over floats use pre-normalised vectors and one dot product instead)."
   echo "<!-- kernel-bench:end -->"
 } > "$section"
 "$root/bench/update-section.sh" kernel-bench "$section"

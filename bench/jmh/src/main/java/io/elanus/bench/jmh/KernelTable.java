@@ -29,6 +29,8 @@ public final class KernelTable {
         LABELS.put("Int8KernelBench.l2", new String[]{"int8", "L2"});
         LABELS.put("Int8KernelBench.ip", new String[]{"int8", "IP"});
         LABELS.put("Int8KernelBench.cosine", new String[]{"int8", "cosine (3 dot products)"});
+        LABELS.put("Int8KernelBench.l2OffHeap", new String[]{"int8", "L2, float query against an off-heap row"});
+        LABELS.put("Int8KernelBench.ipOffHeap", new String[]{"int8", "IP, float query against an off-heap row"});
         LABELS.put("BinaryKernelBench.hamming", new String[]{"binary", "Hamming"});
         LABELS.put("BinaryKernelBench.jaccard", new String[]{"binary", "Jaccard"});
         LABELS.put("BinaryKernelBench.hammingOffHeap", new String[]{"binary", "Hamming, off-heap row"});
