@@ -4,6 +4,7 @@ import io.elanus.cluster.rpc.ChannelPool;
 import io.elanus.cluster.rpc.RpcServer;
 import io.elanus.common.Component;
 import io.elanus.common.Config;
+import io.elanus.common.HealthProbe;
 import io.elanus.common.Params;
 import io.elanus.common.RoleComponent;
 import io.elanus.datacoord.DataCoord;
@@ -46,7 +47,7 @@ import java.util.Optional;
  * through their sessions, build the role and its listeners, init and start it, then register its
  * session so that others discover it. Closing stops it in reverse.
  */
-public final class ClusterRole implements AutoCloseable {
+public final class ClusterRole implements AutoCloseable, HealthProbe {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRole.class);
     public static final String READY_MARKER = "Elanus cluster role ready";
     /** How long a role waits at start for the coordinators it needs to register. */
@@ -123,7 +124,7 @@ public final class ClusterRole implements AutoCloseable {
         }
         int metricsPort = config.getInt(Params.METRICS_PORT);
         if (metricsPort > 0) {
-            resources.add(HealthEndpoint.start(metricsPort, this::componentStates));
+            resources.add(HealthEndpoint.start(metricsPort, this));
         }
         LOG.info("{}-{} is {} at {}", component.roleName(), serverId, component.state(), address);
     }
@@ -201,7 +202,7 @@ public final class ClusterRole implements AutoCloseable {
 
     private void startProxy() throws Exception {
         Proxy p = new Proxy(serverId, backends.kv(), config, rootCoord(), dataCoord(), queryCoord(), backends.wal(),
-                Proxy.TimeTicks.AGGREGATED_BY_ROOTCOORD, this::componentStates);
+                Proxy.TimeTicks.AGGREGATED_BY_ROOTCOORD, this);
         component = p;
         p.init();
         p.start();
@@ -255,12 +256,23 @@ public final class ClusterRole implements AutoCloseable {
     }
 
     /** GetComponentStates in cluster mode: this process's role, and every other live session as Healthy. */
-    private List<ComponentInfo> componentStates() {
+    @Override
+    public List<ComponentInfo> componentStates() {
         List<ComponentInfo> out = new ArrayList<>();
         for (SessionInfo s : discovery.all()) {
             StateCode state = s.getServerId() == serverId && component != null ? component.state() : StateCode.Healthy;
             out.add(ComponentInfo.newBuilder().setRole(s.getRole()).setNodeID(s.getServerId()).setStateCode(state).build());
         }
+        return out;
+    }
+
+    /** This process's own health: its role's state and faults, and its backends' faults. */
+    @Override
+    public List<String> unhealthyReasons() {
+        List<String> out = new ArrayList<>(component == null ? List.of() : HealthProbe.reasonsOf(List.of(component)));
+        out.addAll(backends.kv().activeFaults());
+        out.addAll(backends.wal().activeFaults());
+        out.addAll(backends.objects().activeFaults());
         return out;
     }
 

@@ -10,7 +10,12 @@ import io.milvus.grpc.ErrorCode;
 public enum MilvusError {
     SERVICE_NOT_READY(1, "service not ready", true, ErrorCode.NotReadyServe),
     SERVICE_UNAVAILABLE(2, "service unavailable", true, ErrorCode.UnexpectedError),
+    SERVICE_MEMORY_LIMIT_EXCEEDED(3, "memory limit exceeded", false, ErrorCode.MemoryQuotaExhausted),
+    SERVICE_TOO_MANY_REQUESTS(4, "too many concurrent requests, queue is full", true, ErrorCode.UnexpectedError),
     SERVICE_INTERNAL(5, "service internal error", false, ErrorCode.UnexpectedError),
+    SERVICE_DISK_LIMIT_EXCEEDED(7, "disk limit exceeded", false, ErrorCode.DiskQuotaExhausted),
+    SERVICE_RATE_LIMIT(8, "rate limit exceeded", true, ErrorCode.RateLimit),
+    SERVICE_QUOTA_EXCEEDED(9, "quota exceeded", false, ErrorCode.RateLimit),
     SERVICE_UNIMPLEMENTED(10, "service unimplemented", false, ErrorCode.UnexpectedError),
     COLLECTION_NOT_FOUND(100, "collection not found", false, ErrorCode.CollectionNotExists),
     COLLECTION_NOT_LOADED(101, "collection not loaded", false, ErrorCode.UnexpectedError),

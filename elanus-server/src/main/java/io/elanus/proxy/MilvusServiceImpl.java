@@ -1,5 +1,6 @@
 package io.elanus.proxy;
 
+import io.elanus.common.HealthProbe;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.rootcoord.RootCoordClient;
@@ -31,12 +32,12 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
     private final QueryHandler query;
     private final IndexHandler indexes;
     private final LoadFlushHandler loads;
-    private final Supplier<List<ComponentInfo>> componentStates;
+    private final HealthProbe health;
     private final AtomicLong connections = new AtomicLong();
 
     MilvusServiceImpl(TaskScheduler scheduler, RootCoordClient rootCoord, DdlHandler ddl, DmlHandler dml,
                       SearchHandler search, QueryHandler query, IndexHandler indexes, LoadFlushHandler loads,
-                      Supplier<List<ComponentInfo>> componentStates) {
+                      HealthProbe health) {
         this.scheduler = scheduler;
         this.rootCoord = rootCoord;
         this.ddl = ddl;
@@ -45,7 +46,7 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
         this.query = query;
         this.indexes = indexes;
         this.loads = loads;
-        this.componentStates = componentStates;
+        this.health = health;
     }
 
     private static final Status OK = Status.newBuilder().setCode(0).setErrorCode(ErrorCode.Success).build();
@@ -97,9 +98,7 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
     @Override
     public void checkHealth(CheckHealthRequest req, StreamObserver<CheckHealthResponse> out) {
         reply(out, () -> {
-            List<ComponentInfo> states = componentStates.get();
-            List<String> reasons = states.stream().filter(c -> c.getStateCode() != StateCode.Healthy)
-                    .map(c -> c.getRole() + " is " + c.getStateCode()).toList();
+            List<String> reasons = health.unhealthyReasons();
             return CheckHealthResponse.newBuilder().setStatus(OK).setIsHealthy(reasons.isEmpty()).addAllReasons(reasons).build();
         }, s -> CheckHealthResponse.newBuilder().setStatus(s).build());
     }
@@ -107,7 +106,7 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
     @Override
     public void getComponentStates(GetComponentStatesRequest req, StreamObserver<ComponentStates> out) {
         reply(out, () -> {
-            List<ComponentInfo> states = componentStates.get();
+            List<ComponentInfo> states = health.componentStates();
             StateCode overall = states.stream().allMatch(c -> c.getStateCode() == StateCode.Healthy) ? StateCode.Healthy : StateCode.Abnormal;
             return ComponentStates.newBuilder().setStatus(OK).setState(ComponentInfo.newBuilder().setRole("standalone")
                     .setStateCode(overall)).addAllSubcomponentStates(states).build();

@@ -2,6 +2,7 @@ package io.elanus.proxy;
 
 import io.elanus.common.RoleComponent;
 import io.elanus.common.Config;
+import io.elanus.common.HealthProbe;
 import io.elanus.common.Params;
 import io.elanus.datacoord.DataCoordClient;
 import io.elanus.proto.CollectionInfo;
@@ -13,7 +14,6 @@ import io.elanus.storage.wal.Wal;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.milvus.grpc.ComponentInfo;
 import io.milvus.grpc.StateCode;
 
 import java.io.IOException;
@@ -22,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * The proxy: serves the Milvus gRPC API, schedules tasks, writes DML to the WAL and sends the
@@ -39,13 +38,13 @@ public final class Proxy extends RoleComponent {
     private final DataCoordClient dataCoord;
     private final QueryCoordClient queryCoord;
     private final Wal wal;
-    private final Supplier<List<ComponentInfo>> componentStates;
+    private final HealthProbe health;
     private TaskScheduler scheduler;
     private TimeTickSender timeTicks;
     private Server server;
 
     public Proxy(long nodeId, MetaKv kv, Config config, RootCoordClient rootCoord, DataCoordClient dataCoord,
-                 QueryCoordClient queryCoord, Wal wal, TimeTicks tickMode, Supplier<List<ComponentInfo>> componentStates) {
+                 QueryCoordClient queryCoord, Wal wal, TimeTicks tickMode, HealthProbe health) {
         super(kv, nodeId);
         this.tickMode = tickMode;
         this.nodeId = nodeId;
@@ -54,7 +53,7 @@ public final class Proxy extends RoleComponent {
         this.dataCoord = dataCoord;
         this.queryCoord = queryCoord;
         this.wal = wal;
-        this.componentStates = componentStates;
+        this.health = health;
     }
 
     @Override
@@ -75,7 +74,7 @@ public final class Proxy extends RoleComponent {
         SearchHandler search = new SearchHandler(rootCoord, dataCoord, queryCoord, config, timeTicks::tickNow);
         IndexHandler indexes = new IndexHandler(rootCoord, dataCoord, queryCoord);
         LoadFlushHandler loads = new LoadFlushHandler(rootCoord, dataCoord, queryCoord, indexes);
-        MilvusServiceImpl service = new MilvusServiceImpl(scheduler, rootCoord, ddl, dml, search, query, indexes, loads, componentStates);
+        MilvusServiceImpl service = new MilvusServiceImpl(scheduler, rootCoord, ddl, dml, search, query, indexes, loads, health);
         server = NettyServerBuilder.forAddress(new InetSocketAddress(config.getInt(Params.PROXY_PORT)))
                 .maxInboundMessageSize(config.getInt(Params.GRPC_SERVER_MAX_RECV_SIZE))
                 // The Milvus SDKs ping frequently to keep idle channels alive; accept it like Milvus does.

@@ -1,9 +1,8 @@
 package io.elanus.standalone;
 
 import com.sun.net.httpserver.HttpServer;
+import io.elanus.common.HealthProbe;
 import io.elanus.common.NamedThreads;
-import io.milvus.grpc.ComponentInfo;
-import io.milvus.grpc.StateCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,11 +12,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 
 /**
  * Milvus's management health probe: {@code GET :9091/healthz} answers 200 "OK" while every role is
- * Healthy, and 503 naming the roles that are not (Docker health checks and Testcontainers wait on it).
+ * Healthy and no fault is active, and 503 naming every reason otherwise (Docker health checks and Testcontainers wait on it).
  */
 public final class HealthEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthEndpoint.class);
@@ -29,13 +27,12 @@ public final class HealthEndpoint implements AutoCloseable {
     }
 
     /** Starts the endpoint, or returns null (logged) when the port cannot be bound: the database still serves. */
-    public static HealthEndpoint start(int port, Supplier<List<ComponentInfo>> states) {
+    public static HealthEndpoint start(int port, HealthProbe health) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
             server.setExecutor(Executors.newSingleThreadExecutor(NamedThreads.daemon("health-http")));
             server.createContext("/healthz", exchange -> {
-                List<String> unhealthy = states.get().stream().filter(c -> c.getStateCode() != StateCode.Healthy)
-                        .map(c -> c.getRole() + " is " + c.getStateCode()).toList();
+                List<String> unhealthy = health.unhealthyReasons();
                 byte[] body = (unhealthy.isEmpty() ? "OK" : String.join("; ", unhealthy)).getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
                 exchange.sendResponseHeaders(unhealthy.isEmpty() ? 200 : 503, body.length);

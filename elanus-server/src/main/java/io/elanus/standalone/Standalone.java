@@ -2,6 +2,7 @@ package io.elanus.standalone;
 
 import io.elanus.common.Component;
 import io.elanus.common.Config;
+import io.elanus.common.HealthProbe;
 import io.elanus.common.Params;
 import io.elanus.datacoord.DataCoord;
 import io.elanus.datanode.DataNode;
@@ -30,7 +31,7 @@ import java.util.List;
  * standalone: rootcoord, datacoord, datanode, indexnode, querycoord, querynode, proxy (init, start, register
  * for each); stop runs in reverse.
  */
-public final class Standalone implements AutoCloseable {
+public final class Standalone implements AutoCloseable, HealthProbe {
     private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
     // Server IDs of the roles in this process (each role registers a session under its ID).
     private static final long ROOTCOORD_ID = 1;
@@ -72,7 +73,7 @@ public final class Standalone implements AutoCloseable {
         dataCoord.addSegmentListener(indexNode);
         queryCoord.registerQueryNode(queryNode);
         proxy = new Proxy(PROXY_ID, kv, config, rootCoord, dataCoord, queryCoord, wal, Proxy.TimeTicks.WRITTEN_BY_PROXY,
-                this::componentStates);
+                this);
 
         for (Component c : List.of(rootCoord, dataCoord, dataNode, indexNode, queryCoord, queryNode, proxy)) {
             c.init();
@@ -82,7 +83,7 @@ public final class Standalone implements AutoCloseable {
             LOG.info("{} is {}", c.roleName(), c.state());
         }
         int metricsPort = config.getInt(Params.METRICS_PORT);
-        health = metricsPort > 0 ? HealthEndpoint.start(metricsPort, this::componentStates) : null;
+        health = metricsPort > 0 ? HealthEndpoint.start(metricsPort, this) : null;
     }
 
     /** The port of /healthz, or -1 when it is not served. */
@@ -94,11 +95,21 @@ public final class Standalone implements AutoCloseable {
         return proxy.port();
     }
 
-    private List<ComponentInfo> componentStates() {
+    @Override
+    public List<ComponentInfo> componentStates() {
         List<ComponentInfo> out = new ArrayList<>();
         for (Component c : started) {
             out.add(ComponentInfo.newBuilder().setRole(c.roleName()).setStateCode(c.state()).build());
         }
+        return out;
+    }
+
+    @Override
+    public List<String> unhealthyReasons() {
+        List<String> out = new ArrayList<>(HealthProbe.reasonsOf(started));
+        out.addAll(kv.activeFaults());
+        out.addAll(wal.activeFaults());
+        out.addAll(objects.activeFaults());
         return out;
     }
 

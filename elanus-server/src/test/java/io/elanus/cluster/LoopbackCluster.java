@@ -4,6 +4,7 @@ import io.elanus.cluster.rpc.ChannelPool;
 import io.elanus.cluster.rpc.RpcServer;
 import io.elanus.common.Component;
 import io.elanus.common.Config;
+import io.elanus.common.HealthProbe;
 import io.elanus.datacoord.DataCoord;
 import io.elanus.datacoord.DataCoordGrpcClient;
 import io.elanus.datacoord.DataCoordGrpcService;
@@ -43,7 +44,7 @@ import java.util.List;
  * included) made through the gRPC clients, each role with clients of its own as a separate
  * process would have. Only the embedded backends are shared (a cluster shares etcd, Kafka and S3).
  */
-final class LoopbackCluster implements AutoCloseable {
+final class LoopbackCluster implements AutoCloseable, HealthProbe {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final long ROOTCOORD_ID = 1;
     private static final long DATACOORD_ID = 2;
@@ -100,7 +101,7 @@ final class LoopbackCluster implements AutoCloseable {
         queryCoord.registerQueryNode(new QueryNodeGrpcClient(QUERYNODE_ID, queryNodeAt, DEADLINE));
         proxy = new Proxy(PROXY_ID, kv, config, rootCoordClient(rootCoordAt), dataCoordClient(dataCoordAt),
                 new QueryCoordGrpcClient(queryCoordAt, channels, DEADLINE), wal, Proxy.TimeTicks.AGGREGATED_BY_ROOTCOORD,
-                this::componentStates);
+                this);
 
         for (Component c : List.of(rootCoord, dataCoord, dataNode, indexNode, queryCoord, queryNode, proxy)) {
             c.init();
@@ -133,7 +134,13 @@ final class LoopbackCluster implements AutoCloseable {
         return client;
     }
 
-    private List<ComponentInfo> componentStates() {
+    @Override
+    public List<String> unhealthyReasons() {
+        return HealthProbe.reasonsOf(started);
+    }
+
+    @Override
+    public List<ComponentInfo> componentStates() {
         List<ComponentInfo> out = new ArrayList<>();
         for (Component c : started) {
             out.add(ComponentInfo.newBuilder().setRole(c.roleName()).setStateCode(c.state()).build());

@@ -64,6 +64,14 @@ public interface MetaKv extends AutoCloseable {
     /** Ends the lease now, deleting the keys attached to it. */
     void revokeLease(long leaseId);
 
+    /**
+     * Faults of the backend now, each naming its cause (e.g. the disk is full): health reports them
+     * until they clear. Empty when healthy.
+     */
+    default List<String> activeFaults() {
+        return List.of();
+    }
+
     @Override
     void close();
 }

@@ -29,6 +29,14 @@ public interface ObjectStore extends AutoCloseable {
     /** Deletes every object under the prefix. */
     void deletePrefix(String prefix);
 
+    /**
+     * Faults of the backend now, each naming its cause (e.g. the disk is full): health reports them
+     * until they clear. Empty when healthy.
+     */
+    default List<String> activeFaults() {
+        return List.of();
+    }
+
     @Override
     void close();
 }

@@ -1,5 +1,6 @@
 package io.elanus.storage.wal;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -33,6 +34,14 @@ public interface Wal extends AutoCloseable {
     long startOffset(String channel);
 
     Set<String> channels();
+
+    /**
+     * Faults of the backend now, each naming its cause (e.g. the disk is full): health reports them
+     * until they clear. Empty when healthy.
+     */
+    default List<String> activeFaults() {
+        return List.of();
+    }
 
     @Override
     void close();
