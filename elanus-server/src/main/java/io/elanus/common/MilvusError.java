@@ -24,6 +24,7 @@ public enum MilvusError {
     PARTITION_NOT_FOUND(200, "partition not found", false, ErrorCode.UnexpectedError),
     PARTITION_NOT_LOADED(201, "partition not loaded", false, ErrorCode.UnexpectedError),
     CHANNEL_NOT_FOUND(500, "channel not found", false, ErrorCode.UnexpectedError),
+    CHANNEL_NOT_AVAILABLE(503, "channel not available", false, ErrorCode.UnexpectedError),
     SEGMENT_NOT_FOUND(600, "segment not found", false, ErrorCode.UnexpectedError),
     INDEX_NOT_FOUND(700, "index not found", false, ErrorCode.IndexNotExist),
     INDEX_NOT_SUPPORTED(701, "index type not supported", false, ErrorCode.IllegalArgument),

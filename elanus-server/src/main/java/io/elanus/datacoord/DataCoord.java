@@ -3,6 +3,8 @@ package io.elanus.datacoord;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.elanus.common.RoleComponent;
 import io.elanus.common.Config;
+import io.elanus.common.MilvusError;
+import io.elanus.common.MilvusException;
 import io.elanus.common.NamedThreads;
 import io.elanus.common.Params;
 import io.elanus.common.Tso;
@@ -65,6 +67,8 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     private final Map<Long, Long> bufferedRows = new ConcurrentHashMap<>();
     /** vchannel -> the latest flush timestamp asked of its datanode, handed on if that node dies. */
     private final Map<String, Long> pendingFlushTs = new HashMap<>();
+    /** vchannel -> why its datanode cannot apply its WAL now (reported by the datanode; in memory, it re-reports). */
+    private final Map<String, String> channelFaults = new ConcurrentHashMap<>();
     private final Map<Long, IndexMeta> indexes = new ConcurrentHashMap<>();
     private final Map<String, SegmentIndexMeta> segmentIndexes = new ConcurrentHashMap<>();
     private final List<SegmentListener> listeners = new CopyOnWriteArrayList<>();
@@ -105,6 +109,8 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     public synchronized void reassignChannels(Set<Long> liveNodes) {
         List<String> moved = channels.reassignOrphans(liveNodes, this::channelCheckpoint,
                 v -> pendingFlushTs.getOrDefault(v, 0L));
+        // The new node reports its own faults; the lost node's say nothing about it.
+        moved.forEach(channelFaults::remove);
         if (!moved.isEmpty()) {
             LOG.info("reassigned channels of lost datanodes: {}", moved);
         }
@@ -170,6 +176,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
         c.getVchannelsList().forEach(v -> {
             channels.release(v);
             pendingFlushTs.remove(v);
+            channelFaults.remove(v);
             kv.delete(CHECKPOINT_PREFIX + v);
         });
         dropSegments(s -> s.getCollectionId() == c.getId());
@@ -271,6 +278,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
 
     @Override
     public synchronized FlushResult flush(long collectionId) {
+        rootCoord.collectionById(collectionId).ifPresent(c -> c.getVchannelsList().forEach(v -> failIfFaulted(v, c)));
         List<SegmentMeta> growing = segments.values().stream()
                 .filter(s -> s.getCollectionId() == collectionId && s.getState() == SegmentStateInternal.GROWING).toList();
         long flushTs;
@@ -306,10 +314,34 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
         }
         for (String v : c.get().getVchannelsList()) {
             if (channelCheckpoint(v).getTimestamp() < flushTs) {
+                failIfFaulted(v, c.get());
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * A flush waiting on a channel whose datanode cannot apply its WAL would never complete: it
+     * fails with the channel and the cause instead (Milvus's "channel not available", code 503).
+     */
+    private void failIfFaulted(String vchannel, CollectionInfo c) {
+        String reason = channelFaults.get(vchannel);
+        if (reason != null) {
+            throw new MilvusException(MilvusError.CHANNEL_NOT_AVAILABLE, "flush of collection " + c.getSchema().getName()
+                    + " cannot complete: " + reason + ": channel not available[channel=" + vchannel + "]");
+        }
+    }
+
+    @Override
+    public void reportChannelFault(String vchannel, String reason) {
+        if (reason.isEmpty()) {
+            if (channelFaults.remove(vchannel) != null) {
+                LOG.info("datanode applies the WAL of {} again", vchannel);
+            }
+        } else if (channelFaults.put(vchannel, reason) == null) {
+            LOG.warn("datanode cannot apply the WAL of {}: {}; its flushes fail until it can", vchannel, reason);
+        }
     }
 
     /** Segments that stayed open longer than dataNode.segment.syncPeriod are sealed, so WAL replay stays bounded. */

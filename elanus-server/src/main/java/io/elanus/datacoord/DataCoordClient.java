@@ -37,6 +37,13 @@ public interface DataCoordClient {
     /** Called by a datanode as it buffers rows. */
     void reportBufferedRows(long segmentId, long rows);
 
+    /**
+     * Called by a datanode when it cannot apply the WAL of a vchannel ({@code reason} says why) and
+     * again with an empty reason once it can: flushes that wait on the channel fail with the reason
+     * meanwhile, instead of never completing.
+     */
+    void reportChannelFault(String vchannel, String reason);
+
     // ---------------------------------------------------------------- indexes (Milvus 2.6 keeps them in datacoord)
 
     void createIndex(IndexMeta index);

@@ -3,6 +3,7 @@ package io.elanus.datacoord;
 import io.elanus.cluster.rpc.EventSubscription;
 import io.elanus.cluster.rpc.RemoteStub;
 import io.elanus.proto.AssignSegmentRequest;
+import io.elanus.proto.ChannelFaultRequest;
 import io.elanus.proto.CollectionIdRequest;
 import io.elanus.proto.DataCoordServiceGrpc;
 import io.elanus.proto.DropIndexRequest;
@@ -123,6 +124,11 @@ public final class DataCoordGrpcClient implements DataCoordClient, AutoCloseable
     @Override
     public void reportBufferedRows(long segmentId, long rows) {
         remote.call(s -> s.reportBufferedRows(ReportBufferedRowsRequest.newBuilder().setSegmentId(segmentId).setRows(rows).build()));
+    }
+
+    @Override
+    public void reportChannelFault(String vchannel, String reason) {
+        remote.call(s -> s.reportChannelFault(ChannelFaultRequest.newBuilder().setVchannel(vchannel).setReason(reason).build()));
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.google.protobuf.Int64Value;
 import io.elanus.cluster.rpc.EventBroadcaster;
 import io.elanus.cluster.rpc.RpcHandler;
 import io.elanus.proto.AssignSegmentRequest;
+import io.elanus.proto.ChannelFaultRequest;
 import io.elanus.proto.CollectionIdRequest;
 import io.elanus.proto.DataCoordServiceGrpc;
 import io.elanus.proto.DropIndexRequest;
@@ -111,6 +112,11 @@ public final class DataCoordGrpcService extends DataCoordServiceGrpc.DataCoordSe
     @Override
     public void reportBufferedRows(ReportBufferedRowsRequest req, StreamObserver<Empty> out) {
         RpcHandler.run(out, () -> dataCoord.reportBufferedRows(req.getSegmentId(), req.getRows()));
+    }
+
+    @Override
+    public void reportChannelFault(ChannelFaultRequest req, StreamObserver<Empty> out) {
+        RpcHandler.run(out, () -> dataCoord.reportChannelFault(req.getVchannel(), req.getReason()));
     }
 
     @Override

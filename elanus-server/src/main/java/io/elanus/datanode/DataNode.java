@@ -34,6 +34,7 @@ public final class DataNode extends RoleComponent implements DataNodeClient {
     private final DataCoordClient dataCoord;
     private final RootCoordClient rootCoord;
     private final Map<String, DataSyncService> flowGraphs = new ConcurrentHashMap<>();
+    private final ChannelFaults channelFaults;
     private KvWatch watch;
 
     public DataNode(long nodeId, MetaKv kv, Wal wal, ObjectStore objects, DataCoordClient dataCoord, RootCoordClient rootCoord) {
@@ -43,6 +44,13 @@ public final class DataNode extends RoleComponent implements DataNodeClient {
         this.objects = objects;
         this.dataCoord = dataCoord;
         this.rootCoord = rootCoord;
+        this.channelFaults = new ChannelFaults(dataCoord);
+    }
+
+    /** Channels whose WAL cannot be applied now (CheckHealth and /healthz report them). */
+    @Override
+    public List<String> activeFaults() {
+        return channelFaults.active();
     }
 
     @Override
@@ -81,6 +89,7 @@ public final class DataNode extends RoleComponent implements DataNodeClient {
             DataSyncService s = flowGraphs.remove(vchannel);
             if (s != null) {
                 s.close();
+                channelFaults.forget(vchannel);
                 LOG.info("datanode {} stopped data sync of {}", serverId(), vchannel);
             }
         }
@@ -98,7 +107,7 @@ public final class DataNode extends RoleComponent implements DataNodeClient {
             return;
         }
         flowGraphs.computeIfAbsent(info.getVchannel(), v -> {
-            DataSyncService s = new DataSyncService(info, wal, objects, dataCoord, rootCoord);
+            DataSyncService s = new DataSyncService(info, wal, objects, dataCoord, rootCoord, channelFaults);
             s.start();
             LOG.info("datanode {} started data sync of {}", serverId(), v);
             return s;

@@ -12,6 +12,7 @@ import io.elanus.proto.WalMsgType;
 import io.elanus.proto.WalPositionPb;
 import io.elanus.rootcoord.RootCoordClient;
 import io.elanus.segment.BinlogFormat;
+import io.elanus.segment.Chunk;
 import io.elanus.segment.Column;
 import io.elanus.segment.FieldDataCodec;
 import io.elanus.segment.LongColumn;
@@ -55,14 +56,18 @@ final class DataSyncService implements AutoCloseable {
     private final DeleteBuffer deletes = new DeleteBuffer();
     private final ConcurrentLinkedQueue<FlushRequest> flushRequests = new ConcurrentLinkedQueue<>();
     private final Thread thread;
-    private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+    private final ChannelFaults faults;
+    private final SyncRetries retries;
     private volatile boolean running = true;
 
     private record FlushRequest(List<Long> segmentIds, long flushTs) {
     }
 
-    DataSyncService(ChannelWatchInfo watch, Wal wal, ObjectStore objects, DataCoordClient dataCoord, RootCoordClient rootCoord) {
+    DataSyncService(ChannelWatchInfo watch, Wal wal, ObjectStore objects, DataCoordClient dataCoord, RootCoordClient rootCoord,
+                    ChannelFaults faults) {
         this.watch = watch;
+        this.faults = faults;
+        this.retries = new SyncRetries(watch.getVchannel());
         this.schema = watch.getSchema();
         this.wal = wal;
         this.objects = objects;
@@ -91,29 +96,36 @@ final class DataSyncService implements AutoCloseable {
 
     /**
      * Replays the channel from its checkpoint until closed. A failure (datacoord or the object store
-     * unreachable, a flush result half-reported) drops the buffers and replays again from the
-     * checkpoint: everything before it is in flushed segments, and segments flushed meanwhile are
-     * skipped, so no row is lost or written twice. Pending flush requests are kept.
+     * unreachable, a flush result half-reported, a message that cannot be applied) drops the buffers
+     * and replays again from the checkpoint after a back-off: everything before it is in flushed
+     * segments, and segments flushed meanwhile are skipped, so no row is lost or written twice.
+     * Pending flush requests are kept. While the channel is stuck it is reported as a fault (see
+     * {@link SyncRetries}); other channels have their own flow graphs and go on.
      */
     private void run() {
         while (running) {
+            long[] failedBatchEnd = {-1};
             try {
-                syncFromCheckpoint();
+                syncFromCheckpoint(failedBatchEnd);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("data sync of {} failed; replaying from the checkpoint: {}", watch.getVchannel(), e.toString());
                 buffers.clear();
                 deletes.clear();
-                if (!pause(RETRY_DELAY)) {
+                SyncRetries.Failure f = retries.failed(e, failedBatchEnd[0]);
+                if (f.faultReason() != null) {
+                    faults.raise(watch.getVchannel(), f.faultReason());
+                }
+                if (!pause(f.delay())) {
                     return;
                 }
             }
         }
     }
 
-    private void syncFromCheckpoint() throws InterruptedException {
+    /** @param batchEnd set to the end offset of the batch being applied, for the caller to see where a failure hit */
+    private void syncFromCheckpoint(long[] batchEnd) throws InterruptedException {
         long from = dataCoord.channelCheckpoint(watch.getVchannel()).getOffset();
         try (VChannelReader reader = new VChannelReader(wal, watch.getVchannel(), from)) {
             while (running) {
@@ -121,10 +133,15 @@ final class DataSyncService implements AutoCloseable {
                 if (batch == null) {
                     continue;
                 }
+                batchEnd[0] = batch.nextOffset();
                 for (TickBatch.Entry e : batch.messages()) {
                     apply(e.message(), e.offset());
                 }
                 flushDue(batch);
+                batchEnd[0] = -1;
+                if (retries.passed(batch.nextOffset()) && !faults.clear(watch.getVchannel())) {
+                    retries.clearNotDelivered();
+                }
             }
         }
     }
@@ -149,10 +166,20 @@ final class DataSyncService implements AutoCloseable {
                 buf = new SegmentBuffer(msg.getSegmentId(), msg.getPartitionId());
                 buffers.put(msg.getSegmentId(), buf);
             }
-            buf.add(msg.getInsert(), msg.getTimestamp(), offset);
+            buf.add(decode(msg, offset), offset);
             dataCoord.reportBufferedRows(buf.segmentId, buf.rows());
         } else if (msg.getType() == WalMsgType.DELETE) {
             deletes.add(msg.getDelete().getPrimaryKeys(), msg.getTimestamp());
+        }
+    }
+
+    /** The insert's columns by field id; a message that does not decode against the schema is unappliable. */
+    private Chunk decode(WalMessage msg, long offset) {
+        try {
+            return FieldDataCodec.toChunk(schema, msg.getInsert().getFieldsDataList(), (int) msg.getInsert().getNumRows(),
+                    msg.getTimestamp());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UnappliableMessageException(watch.getVchannel(), offset, e);
         }
     }
 
@@ -195,7 +222,7 @@ final class DataSyncService implements AutoCloseable {
     private SegmentMeta writeSegment(SegmentMeta meta, SegmentBuffer buf) {
         String prefix = "insert_log/" + meta.getCollectionId() + "/" + meta.getPartitionId() + "/" + meta.getId() + "/";
         SegmentMeta.Builder out = meta.toBuilder().clearBinlogs().setNumRows(buf.rows());
-        List<FieldData> fields = buf.mergedFields();
+        List<FieldData> fields = buf.mergedFields(schema);
         int rows = (int) buf.rows();
         long bytes = 0;
         for (FieldData fd : fields) {

@@ -13,8 +13,6 @@ import io.elanus.proto.WalMsgType;
 import io.elanus.proxy.validation.InsertValidator;
 import io.elanus.rootcoord.RootCoordClient;
 import io.elanus.segment.Column;
-import io.elanus.segment.FieldDataBuilder;
-import io.elanus.segment.FieldDataCodec;
 import io.elanus.segment.FieldSchemas;
 import io.elanus.segment.LongColumn;
 import io.elanus.segment.StringColumn;
@@ -68,7 +66,9 @@ final class DmlHandler {
         if (!InsertValidator.hasField(fields, pk.getFieldID())) {
             fields = InsertValidator.withAutoIds(fields, pk, rootCoord.allocIds(rows), rows);
         }
-        IDs ids = write(c, req.getPartitionName(), fields, rows, ts);
+        InsertRows decoded = InsertRows.decode(schema, fields, rows);
+        append(c, route(c, req.getPartitionName(), decoded), decoded, ts);
+        IDs ids = idsOf(decoded.column(pk.getFieldID()));
         return MutationResult.newBuilder().setIDs(ids).setInsertCnt(rows).addAllSuccIndex(range(rows))
                 .setTimestamp(ts).build();
     }
@@ -81,12 +81,15 @@ final class DmlHandler {
         if (req.getPartialUpdate()) {
             fields = queries.mergeWithStored(c, fields, rows, ts);
         }
-        FieldSchema pk = FieldSchemas.primaryKey(schema);
-        Column keys = FieldDataCodec.toColumn(pk, fieldById(fields, pk.getFieldID()), rows);
+        // Decoded and routed before anything is appended: a row that cannot be written must not delete its key either.
+        InsertRows decoded = InsertRows.decode(schema, fields, rows);
+        List<RowGroup> groups = route(c, req.getPartitionName(), decoded);
+        Column keys = decoded.column(FieldSchemas.primaryKey(schema).getFieldID());
         // Milvus's upsert: a delete of the keys and an insert of the new rows at the same timestamp
         // (a delete hits only rows inserted strictly before it, so the new rows survive).
         deleteKeys(c, keys, ts);
-        IDs ids = write(c, req.getPartitionName(), fields, rows, ts);
+        append(c, groups, decoded, ts);
+        IDs ids = idsOf(keys);
         return MutationResult.newBuilder().setIDs(ids).setUpsertCnt(rows).addAllSuccIndex(range(rows))
                 .setTimestamp(ts).build();
     }
@@ -110,10 +113,18 @@ final class DmlHandler {
 
     // ------------------------------------------------------------------ routing
 
-    private IDs write(CollectionInfo c, String partitionName, List<FieldData> fields, int rows, long ts) {
+    /** Rows of one shard and partition: one WAL message. */
+    private record RowGroup(int shard, PartitionInfo partition, List<Integer> rows) {
+    }
+
+    /**
+     * Routes every row to its shard (by primary key) and partition (named, default, or by partition
+     * key). Throws before anything is appended when the partition is wrong.
+     */
+    private List<RowGroup> route(CollectionInfo c, String partitionName, InsertRows decoded) {
         CollectionSchema schema = c.getSchema();
-        FieldSchema pk = FieldSchemas.primaryKey(schema);
-        Column keys = FieldDataCodec.toColumn(pk, fieldById(fields, pk.getFieldID()), rows);
+        int rows = decoded.rowCount();
+        Column keys = decoded.column(FieldSchemas.primaryKey(schema).getFieldID());
         FieldSchema partitionKey = schema.getFieldsList().stream().filter(FieldSchema::getIsPartitionKey).findFirst().orElse(null);
         long fixedPartition = -1;
         Column partitionValues = null;
@@ -121,7 +132,7 @@ final class DmlHandler {
             if (!partitionName.isEmpty()) {
                 throw MilvusException.invalidParameter("not support manually specifying the partition names if partition key mode is used");
             }
-            partitionValues = FieldDataCodec.toColumn(partitionKey, fieldById(fields, partitionKey.getFieldID()), rows);
+            partitionValues = decoded.column(partitionKey.getFieldID());
         } else {
             fixedPartition = DdlHandler.partition(c, partitionName.isEmpty() ? defaultPartition : partitionName).getId();
         }
@@ -134,20 +145,21 @@ final class DmlHandler {
             int partitionIndex = indexOfPartition(c, partition);
             groups.computeIfAbsent(((long) shard << 32) | partitionIndex, k -> new ArrayList<>()).add(row);
         }
-        for (Map.Entry<Long, List<Integer>> g : groups.entrySet()) {
-            int shard = (int) (g.getKey() >>> 32);
-            PartitionInfo partition = c.getPartitions((int) (long) g.getKey());
-            List<Integer> rowsOfGroup = g.getValue();
-            List<FieldData> groupFields = groups.size() == 1 ? fields : select(schema, fields, rows, rowsOfGroup);
-            String vchannel = c.getVchannels(shard);
-            long segment = dataCoord.assignSegment(c.getId(), partition.getId(), vchannel, rowsOfGroup.size());
+        List<RowGroup> out = new ArrayList<>(groups.size());
+        groups.forEach((key, rowsOfGroup) -> out.add(new RowGroup((int) (key >>> 32), c.getPartitions((int) (long) key), rowsOfGroup)));
+        return out;
+    }
+
+    private void append(CollectionInfo c, List<RowGroup> groups, InsertRows decoded, long ts) {
+        for (RowGroup g : groups) {
+            String vchannel = c.getVchannels(g.shard());
+            long segment = dataCoord.assignSegment(c.getId(), g.partition().getId(), vchannel, g.rows().size());
             WalMessage msg = WalMessage.newBuilder().setType(WalMsgType.INSERT).setTimestamp(ts).setVchannel(vchannel)
-                    .setCollectionId(c.getId()).setPartitionId(partition.getId()).setSegmentId(segment).setSourceId(sourceId)
-                    .setInsert(InsertBody.newBuilder().setNumRows(rowsOfGroup.size()).addAllFieldsData(groupFields))
+                    .setCollectionId(c.getId()).setPartitionId(g.partition().getId()).setSegmentId(segment).setSourceId(sourceId)
+                    .setInsert(InsertBody.newBuilder().setNumRows(g.rows().size()).addAllFieldsData(decoded.encode(g.rows())))
                     .build();
-            wal.append(c.getPchannels(shard), msg.toByteArray());
+            wal.append(c.getPchannels(g.shard()), msg.toByteArray());
         }
-        return idsOf(keys);
     }
 
     private void deleteKeys(CollectionInfo c, Column keys, long ts) {
@@ -173,18 +185,6 @@ final class DmlHandler {
                     .setDelete(DeleteBody.newBuilder().setPrimaryKeys(ids).setNumRows(e.getValue().size())).build();
             wal.append(c.getPchannels(e.getKey()), msg.toByteArray());
         }
-    }
-
-    private static List<FieldData> select(CollectionSchema schema, List<FieldData> fields, int rows, List<Integer> picked) {
-        List<FieldData> out = new ArrayList<>(fields.size());
-        for (FieldData fd : fields) {
-            FieldSchema f = schema.getFieldsList().stream().filter(x -> x.getFieldID() == fd.getFieldId()).findFirst().orElseThrow();
-            Column col = FieldDataCodec.toColumn(f, fd, rows);
-            FieldDataBuilder b = new FieldDataBuilder(f, null, picked.size());
-            picked.forEach(r -> b.append(col, r));
-            out.add(b.build());
-        }
-        return out;
     }
 
     private static int indexOfPartition(CollectionInfo c, long partitionId) {

@@ -95,6 +95,11 @@ public final class Standalone implements AutoCloseable, HealthProbe {
         return proxy.port();
     }
 
+    /** The WAL, for tests that must append what no client can send (a message the data node cannot apply). */
+    Wal wal() {
+        return wal;
+    }
+
     @Override
     public List<ComponentInfo> componentStates() {
         List<ComponentInfo> out = new ArrayList<>();

@@ -69,13 +69,15 @@ class DataCoordGrpcTest {
         assertEquals(POSITION, client.channelCheckpoint("v"));
         client.saveFlushResult("v", List.of(SEGMENT), POSITION);
         client.reportBufferedRows(7, 3);
+        client.reportChannelFault("v", "bad message");
         client.createIndex(INDEX);
         assertEquals(List.of(INDEX), client.indexes(1));
         client.dropIndex(1, 9);
         assertEquals(List.of(SEGMENT_INDEX), client.segmentIndexes(1));
         client.saveSegmentIndex(SEGMENT_INDEX);
         assertEquals(List.of("assignSegment 1 2 v 10", "flush 1", "flushed 1 [7] 1234", "segments 1", "segment 7", "segment 8",
-                "bufferedRows 7", "channelCheckpoint v", "saveFlushResult v [7] 42", "reportBufferedRows 7 3", "createIndex 9",
+                "bufferedRows 7", "channelCheckpoint v", "saveFlushResult v [7] 42", "reportBufferedRows 7 3",
+                "reportChannelFault v bad message", "createIndex 9",
                 "indexes 1", "dropIndex 1 9", "segmentIndexes 1", "saveSegmentIndex 7/9"), dataCoord.calls);
     }
 
@@ -224,6 +226,11 @@ class DataCoordGrpcTest {
         @Override
         public void reportBufferedRows(long segmentId, long rows) {
             calls.add("reportBufferedRows " + segmentId + " " + rows);
+        }
+
+        @Override
+        public void reportChannelFault(String vchannel, String reason) {
+            calls.add("reportChannelFault " + vchannel + " " + reason);
         }
 
         @Override

@@ -1,7 +1,10 @@
 package io.elanus.datanode;
 
-import io.elanus.proto.InsertBody;
+import io.elanus.segment.Chunk;
 import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,11 +19,17 @@ class SegmentBufferTest {
     @Test
     void reportsTheSmallestOffsetWhateverTheOrderOfApplication() {
         SegmentBuffer buffer = new SegmentBuffer(7, 1);
-        buffer.add(InsertBody.newBuilder().setNumRows(2).build(), 50, 100);
-        buffer.add(InsertBody.newBuilder().setNumRows(3).build(), 55, 98);
-        buffer.add(InsertBody.newBuilder().setNumRows(1).build(), 60, 103);
+        buffer.add(chunk(2, 50), 100);
+        buffer.add(chunk(3, 55), 98);
+        buffer.add(chunk(1, 60), 103);
         assertEquals(98, buffer.minOffset());
         assertEquals(6, buffer.rows());
         assertArrayEquals(new long[]{50, 50, 55, 55, 55, 60}, buffer.mergedTimestamps());
+    }
+
+    private static Chunk chunk(int rows, long ts) {
+        long[] timestamps = new long[rows];
+        Arrays.fill(timestamps, ts);
+        return new Chunk(rows, timestamps, Map.of());
     }
 }
