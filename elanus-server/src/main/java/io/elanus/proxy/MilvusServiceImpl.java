@@ -60,9 +60,15 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
         } catch (MilvusException e) {
             response = onError.apply(e.toStatus());
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            LOG.error("request failed unexpectedly", e);
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            response = onError.apply(new MilvusException(MilvusError.SERVICE_INTERNAL, msg).toStatus());
+            // A full, read-only or deleted data directory below the request: its own Milvus error, no stack trace.
+            MilvusException storage = StorageErrors.toMilvus(e).orElse(null);
+            if (storage != null) {
+                response = onError.apply(storage.toStatus());
+            } else {
+                LOG.error("request failed unexpectedly", e);
+                String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                response = onError.apply(new MilvusException(MilvusError.SERVICE_INTERNAL, msg).toStatus());
+            }
         }
         out.onNext(response);
         out.onCompleted();

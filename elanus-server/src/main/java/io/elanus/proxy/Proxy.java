@@ -69,9 +69,9 @@ public final class Proxy extends RoleComponent {
         timeTicks = new TimeTickSender(scheduler, tickMode == TimeTicks.WRITTEN_BY_PROXY
                 ? TimeTickSender.toWal(wal, this::dmlChannelsInUse, nodeId)
                 : TimeTickSender.toRootCoord(rootCoord, nodeId));
-        QueryHandler query = new QueryHandler(rootCoord, queryCoord, config, timeTicks::tickNow);
+        QueryHandler query = new QueryHandler(rootCoord, queryCoord, config, timeTicks::tickFor);
         DmlHandler dml = new DmlHandler(rootCoord, dataCoord, wal, query, config.get(Params.DEFAULT_PARTITION_NAME), nodeId);
-        SearchHandler search = new SearchHandler(rootCoord, dataCoord, queryCoord, config, timeTicks::tickNow);
+        SearchHandler search = new SearchHandler(rootCoord, dataCoord, queryCoord, config, timeTicks::tickFor);
         IndexHandler indexes = new IndexHandler(rootCoord, dataCoord, queryCoord);
         LoadFlushHandler loads = new LoadFlushHandler(rootCoord, dataCoord, queryCoord, indexes);
         MilvusServiceImpl service = new MilvusServiceImpl(scheduler, rootCoord, ddl, dml, search, query, indexes, loads, health);

@@ -39,9 +39,9 @@ final class QueryHandler {
     private final RootCoordClient rootCoord;
     private final QueryCoordClient queryCoord;
     private final Config config;
-    private final Runnable tickNow;
+    private final TimeTickSender.ReadTick tickNow;
 
-    QueryHandler(RootCoordClient rootCoord, QueryCoordClient queryCoord, Config config, Runnable tickNow) {
+    QueryHandler(RootCoordClient rootCoord, QueryCoordClient queryCoord, Config config, TimeTickSender.ReadTick tickNow) {
         this.rootCoord = rootCoord;
         this.queryCoord = queryCoord;
         this.config = config;

@@ -25,7 +25,7 @@ record ReadScope(CollectionInfo collection, Set<Long> partitionIds, Map<String, 
 
     static ReadScope resolve(CollectionInfo c, List<String> partitionNames, QueryCoordClient queryCoord,
                              ConsistencyLevel requested, boolean useDefault, long clientGuaranteeTs, long now,
-                             Config config, Runnable tickNow) {
+                             Config config, TimeTickSender.ReadTick tickNow) {
         List<Long> loaded = queryCoord.loadedPartitions(c.getId());
         Map<String, QueryNodeClient> shards = queryCoord.shardLeaders(c.getId());
         if (loaded.isEmpty() || shards.isEmpty()) {
@@ -53,7 +53,7 @@ record ReadScope(CollectionInfo collection, Set<Long> partitionIds, Map<String, 
             default -> Tso.minusMillis(now, config.getLong(Params.GRACEFUL_TIME));
         };
         if (level == ConsistencyLevel.Strong) {
-            tickNow.run();
+            tickNow.tick(c.getPchannelsList());
         }
         return new ReadScope(c, partitions, shards, guarantee);
     }

@@ -54,9 +54,9 @@ final class SearchHandler {
     private final DataCoordClient dataCoord;
     private final QueryCoordClient queryCoord;
     private final Config config;
-    private final Runnable tickNow;
+    private final TimeTickSender.ReadTick tickNow;
 
-    SearchHandler(RootCoordClient rootCoord, DataCoordClient dataCoord, QueryCoordClient queryCoord, Config config, Runnable tickNow) {
+    SearchHandler(RootCoordClient rootCoord, DataCoordClient dataCoord, QueryCoordClient queryCoord, Config config, TimeTickSender.ReadTick tickNow) {
         this.rootCoord = rootCoord;
         this.dataCoord = dataCoord;
         this.queryCoord = queryCoord;

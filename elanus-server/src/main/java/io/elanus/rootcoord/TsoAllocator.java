@@ -29,19 +29,34 @@ final class TsoAllocator {
 
     /** Allocates {@code count} consecutive timestamps; returns the last (the caller may use [last-count+1, last]). */
     synchronized long allocate(int count) {
+        long nextPhysical = physical;
+        long nextLogical = logical;
         long now = System.currentTimeMillis();
-        if (now > physical) {
-            physical = now;
-            logical = 0;
+        if (now > nextPhysical) {
+            nextPhysical = now;
+            nextLogical = 0;
         }
-        if (logical + count > Tso.LOGICAL_MASK) {
-            physical++;
-            logical = 0;
+        if (nextLogical + count > Tso.LOGICAL_MASK) {
+            nextPhysical++;
+            nextLogical = 0;
         }
-        if (physical >= persistedLimit) {
-            persist(physical + SAVE_WINDOW_MS);
+        if (nextPhysical >= persistedLimit) {
+            try {
+                persist(nextPhysical + SAVE_WINDOW_MS);
+            } catch (RuntimeException e) {
+                // The bound cannot be saved (a full or read-only disk): go on below the saved bound, with
+                // the physical part held at its last millisecond, so reads keep their timestamps and none
+                // is handed out twice across a restart. Only once that millisecond is used up does it fail.
+                long held = persistedLimit - 1;
+                nextLogical = physical == held ? logical : 0;
+                nextPhysical = held;
+                if (nextLogical + count > Tso.LOGICAL_MASK) {
+                    throw e;
+                }
+            }
         }
-        logical += count;
+        physical = nextPhysical;
+        logical = nextLogical + count;
         return Tso.compose(physical, logical);
     }
 

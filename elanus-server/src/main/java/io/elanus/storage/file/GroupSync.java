@@ -11,8 +11,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #awaitDurable}: the first waiter becomes the leader and runs one fsync that covers every
  * record written so far; the others wait for it, so concurrent appends share fsyncs.
  *
- * <p>Rule for the log: when it switches to a new file it must fsync the old one first; the
- * {@link Forcer} then only needs to fsync the current file.
+ * <p>Rule for the log: when it switches to a new file it must fsync the old one first (and may then
+ * {@link #markDurable} what it holds); the {@link Forcer} then only needs to fsync the current file.
+ *
+ * <p>A failed fsync is final for this instance: the bytes since the last good fsync may be lost
+ * (the kernel can drop dirty pages), so their writers all fail. To recover, the log
+ * {@link #abandon}s this instance, cuts its files back to {@link #durable} and starts a new one.
  */
 public final class GroupSync {
 
@@ -46,6 +50,52 @@ public final class GroupSync {
     /** Highest sequence known to be durable. */
     public long durable() {
         return durable;
+    }
+
+    /** Whether an fsync failed: no record after {@link #durable} will become durable through this instance. */
+    public boolean failed() {
+        lock.lock();
+        try {
+            return failure != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records that the log itself made every record up to {@code sequence} durable (it fsynced a file it rolls away from). */
+    public void markDurable(long sequence) {
+        lock.lock();
+        try {
+            if (sequence > durable) {
+                durable = sequence;
+                advanced.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends this instance without an fsync: waits for a running one, then fails every writer still
+     * waiting with {@code cause} (their records are about to be cut off). Returns the final
+     * {@link #durable}: records up to it were acknowledged and must be kept. The caller must already
+     * prevent new writes.
+     */
+    public long abandon(IOException cause) {
+        lock.lock();
+        try {
+            while (syncing) {
+                advanced.awaitUninterruptibly();
+            }
+            if (failure == null) {
+                failure = cause;
+            }
+            closed = true;
+            advanced.signalAll();
+            return durable;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Returns once the record {@code sequence} is durable, running the fsync if no one else is. */
@@ -94,7 +144,7 @@ public final class GroupSync {
 
     /**
      * Waits up to {@code timeoutNanos} for {@code sequence} to become durable without starting an
-     * fsync (for readers); returns whether it is durable. Returns early once closed.
+     * fsync (for readers); returns whether it is durable. Returns early once closed or failed.
      */
     public boolean awaitDurableFor(long sequence, long timeoutNanos) throws InterruptedException {
         if (durable >= sequence) {
@@ -103,7 +153,7 @@ public final class GroupSync {
         lock.lock();
         try {
             long remaining = timeoutNanos;
-            while (durable < sequence && !closed && remaining > 0) {
+            while (durable < sequence && !closed && failure == null && remaining > 0) {
                 remaining = advanced.awaitNanos(remaining);
             }
             return durable >= sequence;

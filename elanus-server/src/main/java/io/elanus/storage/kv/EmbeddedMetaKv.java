@@ -3,8 +3,15 @@ package io.elanus.storage.kv;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.elanus.storage.DataDirGuard;
+import io.elanus.storage.StorageFaultException;
+import io.elanus.storage.StorageFaultLog;
+import io.elanus.storage.file.ChannelOpener;
+import io.elanus.storage.file.GroupSync;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +45,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * keys attached to a lease of a previous run are deleted (one new revision), like etcd sessions
  * that expired while the process was down.
  *
+ * <p>Faults: a mutation that cannot be logged (a full disk, a read-only or deleted directory) fails
+ * with a {@link StorageFaultException} naming the cause and changes nothing; {@link #activeFaults}
+ * reports it until a mutation succeeds again. Reads go on. The log recovers by itself (see
+ * {@link KvLog}): after a failed fsync the next mutation first cuts the log back to its durable
+ * revision and rolls the in-memory map back to it, so no mutation a caller saw fail survives a
+ * restart. A deleted meta directory refuses every mutation from then on.
+ *
  * <p>Threads: one daemon thread for lease expiry and snapshots, plus one per open watch.
  * {@link #close} stops them (joining watch threads, so a listener must not block forever), makes
  * every mutation durable and closes the files.
@@ -54,11 +68,18 @@ public final class EmbeddedMetaKv implements MetaKv {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMetaKv.class);
+    private static final String LOG_FAULT = "log";
+
+    /** A mutation written to the log and the group commit that makes it durable. */
+    private record Written(long revision, GroupSync sync) {
+    }
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final TreeMap<String, KvEntry> map = new TreeMap<>();
     private final Settings settings;
     private final ScheduledExecutorService maintenance;
+    private final StorageFaultLog faults = new StorageFaultLog("meta store");
+    private DataDirGuard guard;
     private KvLog log;
     private WatchHub watchHub;
     private LeaseTable leases;
@@ -77,9 +98,14 @@ public final class EmbeddedMetaKv implements MetaKv {
     }
 
     public static EmbeddedMetaKv open(Path dir, Settings settings) {
+        return open(dir, settings, ChannelOpener.DEFAULT);
+    }
+
+    /** As {@link #open(Path, Settings)}, opening log files through {@code opener} (tests inject faults there). */
+    public static EmbeddedMetaKv open(Path dir, Settings settings, ChannelOpener opener) {
         EmbeddedMetaKv kv = new EmbeddedMetaKv(settings);
         try {
-            kv.recover(dir);
+            kv.recover(dir, opener);
         } catch (IOException | RuntimeException e) {
             kv.maintenance.shutdownNow();
             kv.closeLogQuietly();
@@ -91,10 +117,12 @@ public final class EmbeddedMetaKv implements MetaKv {
         return kv;
     }
 
-    private void recover(Path dir) throws IOException {
+    private void recover(Path dir, ChannelOpener opener) throws IOException {
         List<KvEvent> replayed = new ArrayList<>();
         long[] snapshotRevision = {0};
-        log = KvLog.open(dir, new KvLog.Replay() {
+        Files.createDirectories(dir);
+        guard = new DataDirGuard(dir);
+        log = KvLog.open(dir, opener, guard, new KvLog.Replay() {
             @Override
             public void snapshot(long rev, List<KvEntry> entries) {
                 snapshotRevision[0] = rev;
@@ -114,9 +142,9 @@ public final class EmbeddedMetaKv implements MetaKv {
         List<KvOp> orphans = map.values().stream().filter(e -> e.leaseId() != 0)
                 .<KvOp>map(e -> new KvOp.Delete(e.key())).toList();
         if (!orphans.isEmpty()) {
-            long rev = commit(orphans);
-            log.awaitDurable(rev);
-            watchHub.publishUpTo(rev);
+            Written written = commit(orphans);
+            written.sync().awaitDurable(written.revision());
+            watchHub.publishUpTo(written.revision());
         }
     }
 
@@ -251,36 +279,97 @@ public final class EmbeddedMetaKv implements MetaKv {
 
     /** Plans and logs a mutation under the lock, then waits for it to be durable outside the lock. */
     private long mutate(Planner planner) {
-        long committed;
+        Written written;
         lock.writeLock().lock();
         try {
             ensureOpen();
+            repairIfNeeded();
             List<KvOp> ops = planner.plan();
             if (ops.isEmpty()) {
                 return revision;
             }
-            committed = commit(ops);
+            written = commit(ops);
+        } catch (StorageFaultException e) {
+            faults.raise(LOG_FAULT, e);
+            throw e;
         } finally {
             lock.writeLock().unlock();
         }
-        log.awaitDurable(committed);
-        watchHub.publishUpTo(committed);
+        try {
+            written.sync().awaitDurable(written.revision());
+        } catch (UncheckedIOException e) {
+            StorageFaultException fault = StorageFaultException.classify(log.activePath(), e.getCause());
+            faults.raise(LOG_FAULT, fault);
+            throw fault;
+        }
+        faults.clear(LOG_FAULT);
+        watchHub.publishUpTo(written.revision());
         maybeSnapshot();
-        return committed;
+        return written.revision();
     }
 
     /** Logs and applies one revision; the caller holds the write lock (or is recovering). */
-    private long commit(List<KvOp> ops) {
+    private Written commit(List<KvOp> ops) {
         long next = revision + 1;
+        GroupSync sync;
         try {
-            log.append(next, KvCodec.encodeMutation(next, ops));
+            sync = log.append(next, KvCodec.encodeMutation(next, ops));
         } catch (IOException e) {
-            throw new UncheckedIOException("meta store log write failed", e);
+            throw StorageFaultException.classify(log.activePath(), e);
         }
         List<KvEvent> events = apply(next, ops);
         revision = next;
         watchHub.stage(next, events);
-        return next;
+        return new Written(next, sync);
+    }
+
+    /**
+     * After a failed fsync: cuts the log back to its durable revision and rolls the map back to it
+     * by replaying the files (rare, so simple). Mutations after it failed for their callers and were
+     * never published to watchers. Caller holds the write lock.
+     */
+    private void repairIfNeeded() {
+        if (!log.needsRepair()) {
+            return;
+        }
+        try {
+            long durable = log.repair();
+            if (durable == revision) {
+                return;
+            }
+            map.clear();
+            long replayed = log.replay(new KvLog.Replay() {
+                @Override
+                public void snapshot(long rev, List<KvEntry> entries) {
+                    entries.forEach(e -> map.put(e.key(), e));
+                }
+
+                @Override
+                public void mutation(KvCodec.Mutation mutation) {
+                    apply(mutation.revision(), mutation.ops());
+                }
+            });
+            if (replayed != durable) {
+                throw new IllegalStateException("meta store log replays to revision " + replayed
+                        + " after a repair to revision " + durable);
+            }
+            revision = durable;
+            watchHub.discardAbove(durable);
+            LOG.warn("meta store rolled back to revision {} after a failed fsync", durable);
+        } catch (IOException e) {
+            throw StorageFaultException.classify(log.activePath(), e);
+        }
+    }
+
+    /** The fault of the last mutation (until one succeeds), and a deleted meta directory (checked on each call). */
+    @Override
+    public List<String> activeFaults() {
+        List<String> out = new ArrayList<>(faults.active());
+        StorageFaultException loss = closed || guard == null ? null : guard.lossOrNull();
+        if (loss != null) {
+            out.add("meta store: " + loss.getMessage());
+        }
+        return out;
     }
 
     /** Applies a revision's ops to the map with etcd's bookkeeping; returns the events. */
@@ -385,7 +474,8 @@ public final class EmbeddedMetaKv implements MetaKv {
             log.roll(snapshotRevision + 1);
             entries = List.copyOf(map.values());
         } catch (IOException e) {
-            LOG.error("meta store log roll failed", e);
+            LOG.error("meta store log roll failed: {}", StorageFaultException.classify(log.activePath(), e).getMessage());
+            snapshotRunning = false;
             return;
         } finally {
             lock.writeLock().unlock();
@@ -393,7 +483,8 @@ public final class EmbeddedMetaKv implements MetaKv {
         try {
             log.writeSnapshot(snapshotRevision, entries);
         } catch (IOException e) {
-            LOG.error("meta store snapshot at revision {} failed; the logs are kept", snapshotRevision, e);
+            LOG.error("meta store snapshot at revision {} failed; the logs are kept: {}", snapshotRevision,
+                    StorageFaultException.classify(log.activePath(), e).getMessage());
         } finally {
             lock.writeLock().lock();
             snapshotRunning = false;

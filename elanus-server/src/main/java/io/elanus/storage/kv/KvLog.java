@@ -1,6 +1,9 @@
 package io.elanus.storage.kv;
 
+import io.elanus.storage.DataDirGuard;
+import io.elanus.storage.StorageFaultException;
 import io.elanus.storage.file.AppendFile;
+import io.elanus.storage.file.ChannelOpener;
 import io.elanus.storage.file.FileSync;
 import io.elanus.storage.file.FrameScanner;
 import io.elanus.storage.file.Frames;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,6 +31,12 @@ import java.util.stream.Stream;
  * The files of an {@link EmbeddedMetaKv}: snapshots {@code snapshot-<revision>.snap} (the whole
  * map at that revision) and logs {@code log-<first revision>.log} (one frame per mutation).
  * Appends are group-committed; a log is fsynced before the next one starts.
+ *
+ * <p>I/O faults: a failed append leaves the log as before (see {@link AppendFile}), so the next
+ * one just tries again. After a failed fsync the log must be {@link #repair}ed before appending on:
+ * that cuts the mutations that never became durable (none of them was acknowledged) and restarts
+ * group commit; the store then rolls its memory back to the durable revision. After each fsync
+ * the active log must still be the file that was opened (a deleted data directory).
  */
 final class KvLog {
 
@@ -39,24 +49,51 @@ final class KvLog {
     private static final String LOG_PATTERN = "log-\\d{20}\\.log";
     private static final String SNAPSHOT_PATTERN = "snapshot-\\d{20}\\.snap";
 
+    /** Where a mutation not yet known to be durable starts in the active log. */
+    private record Pending(long revision, long position) {
+    }
+
     private final Path dir;
-    private final GroupSync sync;
+    private final ChannelOpener opener;
+    private final DataDirGuard guard;
+    /** Replaced by {@link #repair}; writers wait on the instance they wrote under. All under the store's write lock. */
+    private volatile GroupSync sync;
     private volatile AppendFile active;
     private long bytesSinceSnapshot;
-    /** After a failed write the log may end in a partial frame: no further appends until reopened. */
-    private IOException writeFailure;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** The fsync of a log being rolled away failed: what it held after the durable revision must be cut. */
+    private IOException unsyncedRoll;
 
-    private KvLog(Path dir, AppendFile active, long lastRevision, long bytesSinceSnapshot) {
+    private KvLog(Path dir, ChannelOpener opener, DataDirGuard guard, AppendFile active, long lastRevision,
+                  long bytesSinceSnapshot) {
         this.dir = dir;
+        this.opener = opener;
+        this.guard = guard;
         this.active = active;
         this.bytesSinceSnapshot = bytesSinceSnapshot;
         this.sync = new GroupSync(this::forceActive, lastRevision);
     }
 
     /** Loads the newest snapshot, replays the logs after it and returns the log ready for appends. */
-    static KvLog open(Path dir, Replay replay) throws IOException {
+    static KvLog open(Path dir, ChannelOpener opener, DataDirGuard guard, Replay replay) throws IOException {
         Files.createDirectories(dir);
         deleteLeftoverTemps(dir);
+        long revision = replayAll(dir, replay);
+        List<Path> logs = list(dir, LOG_PATTERN);
+        long bytes = 0;
+        for (Path log : logs) {
+            bytes += Files.size(log);
+        }
+        Path activePath = logs.isEmpty() ? dir.resolve(logName(revision + 1)) : logs.getLast();
+        AppendFile active = AppendFile.openAtEnd(activePath, opener);
+        if (logs.isEmpty()) {
+            FileSync.directory(dir);
+        }
+        return new KvLog(dir, opener, guard, active, revision, bytes);
+    }
+
+    /** Replays the newest snapshot and the logs after it (cutting a torn tail); returns the last revision. */
+    private static long replayAll(Path dir, Replay replay) throws IOException {
         List<Path> snapshots = list(dir, SNAPSHOT_PATTERN);
         long revision = 0;
         if (!snapshots.isEmpty()) {
@@ -65,17 +102,20 @@ final class KvLog {
             replay.snapshot(revision, readSnapshot(newest, revision));
         }
         List<Path> logs = list(dir, LOG_PATTERN);
-        long bytes = 0;
         for (int i = 0; i < logs.size(); i++) {
             revision = replayLog(logs.get(i), revision, i == logs.size() - 1, replay);
-            bytes += Files.size(logs.get(i));
         }
-        Path activePath = logs.isEmpty() ? dir.resolve(logName(revision + 1)) : logs.getLast();
-        AppendFile active = AppendFile.openAtEnd(activePath);
-        if (logs.isEmpty()) {
-            FileSync.directory(dir);
-        }
-        return new KvLog(dir, active, revision, bytes);
+        return revision;
+    }
+
+    /** Replays what is durable on disk again (after {@link #repair}); the caller holds the store's write lock. */
+    long replay(Replay replay) throws IOException {
+        return replayAll(dir, replay);
+    }
+
+    /** The file appends go to now. */
+    Path activePath() {
+        return active.path();
     }
 
     private static void deleteLeftoverTemps(Path dir) throws IOException {
@@ -157,23 +197,49 @@ final class KvLog {
         return revision;
     }
 
-    /** Writes a mutation without syncing; the caller holds the store's write lock. */
-    void append(long revision, byte[] payload) throws IOException {
-        if (writeFailure != null) {
-            throw new IOException("the meta store log failed earlier; reopen the store to recover", writeFailure);
+    /**
+     * Writes a mutation without syncing and returns the group commit to {@link GroupSync#awaitDurable}
+     * on; the caller holds the store's write lock and has {@link #repair}ed the log if it
+     * {@link #needsRepair}. A failed write leaves the log as it was.
+     */
+    GroupSync append(long revision, byte[] payload) throws IOException {
+        guard.ensureNotLost();
+        long durable = sync.durable();
+        while (!pending.isEmpty() && pending.peek().revision() <= durable) {
+            pending.poll();
         }
-        try {
-            active.append(payload);
-            bytesSinceSnapshot += Frames.HEADER_BYTES + payload.length;
-        } catch (IOException e) {
-            writeFailure = e;
-            throw e;
-        }
+        long position = active.append(payload);
+        pending.add(new Pending(revision, position));
+        bytesSinceSnapshot += Frames.HEADER_BYTES + payload.length;
         sync.written(revision);
+        return sync;
     }
 
-    void awaitDurable(long revision) {
-        sync.awaitDurable(revision);
+    /** Whether an fsync failed since the last {@link #repair}: mutations after the durable revision may be lost. */
+    boolean needsRepair() {
+        return unsyncedRoll != null || sync.failed();
+    }
+
+    /**
+     * Cuts the active log back to the last durable mutation and restarts group commit there; returns
+     * that revision (the store rolls its memory back to it). Every mutation after it lies in the
+     * active log, as a roll marks all before it durable. The caller holds the store's write lock.
+     */
+    long repair() throws IOException {
+        long durable = sync.abandon(unsyncedRoll != null ? unsyncedRoll : new IOException("an fsync failed"));
+        long cut = active.end();
+        for (Pending p : pending) {
+            if (p.revision() > durable) {
+                cut = p.position();
+                break;
+            }
+        }
+        active.truncate(cut);
+        active.force();
+        pending.clear();
+        sync = new GroupSync(this::forceActive, durable);
+        unsyncedRoll = null;
+        return durable;
     }
 
     /** Caller holds the store's write lock. */
@@ -184,14 +250,41 @@ final class KvLog {
     /** Starts a new log at {@code firstRevision}; the caller holds the store's write lock. */
     void roll(long firstRevision) throws IOException {
         AppendFile old = active;
-        old.force();
-        active = AppendFile.openAtEnd(dir.resolve(logName(firstRevision)));
-        FileSync.directory(dir);
+        try {
+            old.force();
+        } catch (IOException e) {
+            unsyncedRoll = e;
+            throw e;
+        }
+        sync.markDurable(firstRevision - 1);
+        pending.clear();
+        Path next = dir.resolve(logName(firstRevision));
+        AppendFile opened = null;
+        try {
+            opened = AppendFile.openAtEnd(next, opener);
+            FileSync.directory(dir);
+        } catch (IOException e) {
+            // No stray log may stay: the next roll may start at another revision.
+            if (opened != null) {
+                opened.close();
+            }
+            try {
+                Files.deleteIfExists(next);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        active = opened;
         old.close();
         bytesSinceSnapshot = 0;
     }
 
-    /** A log rolled away meanwhile was fsynced by {@link #roll}. */
+    /**
+     * Forces the active log, then checks it is still the file that was opened: a deleted data
+     * directory must not acknowledge writes into an unlinked file. A log rolled away meanwhile was
+     * fsynced by {@link #roll}.
+     */
     private void forceActive() throws IOException {
         AppendFile log = active;
         try {
@@ -200,6 +293,12 @@ final class KvLog {
             if (log == active) {
                 throw e;
             }
+            return;
+        }
+        try {
+            guard.verify(log.path(), log.identity());
+        } catch (StorageFaultException e) {
+            throw e.asIOException();
         }
     }
 

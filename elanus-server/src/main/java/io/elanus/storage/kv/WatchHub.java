@@ -35,6 +35,11 @@ final class WatchHub {
         staged.add(new Staged(revision, events));
     }
 
+    /** Drops staged revisions above {@code revision}: their mutations were cut from the log, never published. */
+    synchronized void discardAbove(long revision) {
+        staged.removeIf(s -> s.revision() > revision);
+    }
+
     synchronized void publishUpTo(long durableRevision) {
         while (!staged.isEmpty() && staged.peek().revision() <= durableRevision) {
             List<KvEvent> events = staged.poll().events();

@@ -2,6 +2,10 @@ package io.elanus.storage.object;
 
 import io.elanus.storage.file.FileSync;
 
+import io.elanus.storage.DataDirGuard;
+import io.elanus.storage.StorageFaultException;
+import io.elanus.storage.StorageFaultLog;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -33,6 +37,11 @@ import java.util.stream.Stream;
  * <p>Unlike S3, a key cannot be both an object and the "directory" of other objects
  * ({@code a/b} and {@code a/b/c}); such a put fails. Keys follow {@link ObjectKeys} and must not
  * start with {@code .staging}.
+ *
+ * <p>Faults: a put or delete that fails for a full disk, a read-only or a deleted directory throws
+ * a {@link StorageFaultException} naming the cause; {@link #activeFaults} reports it until a write
+ * succeeds again. Reads go on. A deleted root refuses every write from then on (the directories
+ * are not silently made again).
  * No background threads; {@link #close} does nothing.
  */
 public final class LocalObjectStore implements ObjectStore {
@@ -40,8 +49,12 @@ public final class LocalObjectStore implements ObjectStore {
     private static final String STAGING = ".staging";
     private static final int RENAME_ATTEMPTS = 5;
 
+    private static final String WRITE_FAULT = "writes";
+
     private final Path root;
     private final Path staging;
+    private final DataDirGuard guard;
+    private final StorageFaultLog faults = new StorageFaultLog("object store");
 
     public LocalObjectStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -52,6 +65,57 @@ public final class LocalObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open object store at " + root, e);
         }
+        this.guard = new DataDirGuard(this.root);
+    }
+
+    /** Runs a write, turning its I/O failure into a classified fault that health reports until a write succeeds. */
+    private void write(Path target, IoAction action) {
+        try {
+            guard.ensureNotLost();
+            action.run();
+        } catch (KeyConflictException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        } catch (IOException e) {
+            StorageFaultException fault = StorageFaultException.classify(target, e);
+            if (fault.kind() == StorageFaultException.Kind.DATA_DELETED) {
+                fault = lossOr(fault);
+            }
+            faults.raise(WRITE_FAULT, fault);
+            throw fault;
+        } catch (StorageFaultException e) {
+            faults.raise(WRITE_FAULT, e);
+            throw e;
+        }
+        faults.clear(WRITE_FAULT);
+    }
+
+    /** A missing file is a lost root only when the root itself is gone or replaced. */
+    private StorageFaultException lossOr(StorageFaultException missing) {
+        StorageFaultException loss = guard.lossOrNull();
+        return loss != null ? loss : new StorageFaultException(StorageFaultException.Kind.IO_ERROR, missing.path(),
+                "I/O error on " + missing.path() + ": it vanished during the write", (IOException) missing.getCause());
+    }
+
+    /** A put under a key that is already an object's "directory" or the other way round: the caller's mistake, not a fault. */
+    private static final class KeyConflictException extends IOException {
+        KeyConflictException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    @Override
+    public List<String> activeFaults() {
+        List<String> out = new ArrayList<>(faults.active());
+        StorageFaultException loss = guard.lossOrNull();
+        if (loss != null) {
+            out.add("object store: " + loss.getMessage());
+        }
+        return out;
     }
 
     /** Leftovers of puts interrupted by a crash. */
@@ -79,6 +143,10 @@ public final class LocalObjectStore implements ObjectStore {
     public void put(String key, byte[] data) {
         Path target = pathOf(key);
         Path temp = staging.resolve(UUID.randomUUID().toString());
+        write(target, () -> putFile(temp, target, data));
+    }
+
+    private void putFile(Path temp, Path target, byte[] data) throws IOException {
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(data);
@@ -89,8 +157,6 @@ public final class LocalObjectStore implements ObjectStore {
             }
             moveIntoPlace(temp, target);
             FileSync.directory(target.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException("put " + key + " failed", e);
         } finally {
             try {
                 Files.deleteIfExists(temp);
@@ -126,7 +192,7 @@ public final class LocalObjectStore implements ObjectStore {
             Files.createDirectory(dir);
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(dir)) {
-                throw new IOException("cannot create " + dir + ": an object with that key exists", e);
+                throw new KeyConflictException("cannot create " + dir + ": an object with that key exists", e);
             }
             return;
         }
@@ -220,14 +286,12 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public void delete(String key) {
         Path file = pathOf(key);
-        try {
+        write(file, () -> {
             if (Files.isRegularFile(file) && Files.deleteIfExists(file)) {
                 FileSync.directory(file.getParent());
                 pruneEmptyParents(file.getParent());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("delete " + key + " failed", e);
-        }
+        });
     }
 
     @Override

@@ -1,9 +1,16 @@
 package io.elanus.storage.wal;
 
+import io.elanus.storage.DataDirGuard;
+import io.elanus.storage.StorageFaultException;
+import io.elanus.storage.StorageFaultLog;
+import io.elanus.storage.file.ChannelOpener;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +30,13 @@ import java.util.stream.Stream;
  * A segment is fsynced before the next one is created. {@link #truncateBefore} deletes whole
  * segment files only, so {@link #startOffset} may stay below the requested offset.
  *
+ * <p>Faults: an append that fails for a full disk, a read-only or a deleted directory throws a
+ * {@link StorageFaultException} naming the cause, and {@link #activeFaults} reports it until an
+ * append to that channel succeeds again; a channel repairs itself on its next append (see
+ * {@link WalChannel}), so writes resume without a restart once the cause is gone. Each channel
+ * fails on its own: one failed channel never blocks appends to the others. Reads of durable
+ * records go on throughout. A deleted WAL directory refuses every write from then on.
+ *
  * <p>No background threads. {@link #close} makes every written record durable, then closes the
  * files; pending {@link WalReader#poll} calls fail with {@link IllegalStateException}.
  */
@@ -30,14 +44,21 @@ public final class EmbeddedWal implements Wal {
 
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
 
+    /** Fault key of a channel that could not be created (the faults of existing channels use their names). */
+    private static final String NEW_CHANNELS = "new channels";
+
     private final Path dir;
     private final long segmentBytes;
+    private final ChannelOpener opener;
     private final ConcurrentHashMap<String, WalChannel> channels = new ConcurrentHashMap<>();
+    private final StorageFaultLog faults = new StorageFaultLog("WAL");
+    private DataDirGuard guard;
     private volatile boolean closed;
 
-    private EmbeddedWal(Path dir, long segmentBytes) {
+    private EmbeddedWal(Path dir, long segmentBytes, ChannelOpener opener) {
         this.dir = dir;
         this.segmentBytes = segmentBytes;
+        this.opener = opener;
     }
 
     public static EmbeddedWal open(Path dir) {
@@ -46,17 +67,23 @@ public final class EmbeddedWal implements Wal {
 
     /** Opens (or creates) the WAL in {@code dir}, recovering every channel found there. */
     public static EmbeddedWal open(Path dir, long segmentBytes) {
+        return open(dir, segmentBytes, ChannelOpener.DEFAULT);
+    }
+
+    /** As {@link #open(Path, long)}, opening segment files through {@code opener} (tests inject faults there). */
+    public static EmbeddedWal open(Path dir, long segmentBytes, ChannelOpener opener) {
         if (segmentBytes <= 0) {
             throw new IllegalArgumentException("segmentBytes must be positive");
         }
-        EmbeddedWal wal = new EmbeddedWal(dir, segmentBytes);
+        EmbeddedWal wal = new EmbeddedWal(dir, segmentBytes, opener);
         try {
             Files.createDirectories(dir);
+            wal.guard = new DataDirGuard(dir);
             try (Stream<Path> list = Files.list(dir)) {
                 for (Path channelDir : list.filter(Files::isDirectory).toList()) {
                     String name = channelDir.getFileName().toString();
                     if (WalChannelNames.isValid(name)) {
-                        wal.channels.put(name, WalChannel.open(name, channelDir, segmentBytes));
+                        wal.channels.put(name, WalChannel.open(name, channelDir, segmentBytes, opener, wal.guard));
                     }
                 }
             }
@@ -76,13 +103,18 @@ public final class EmbeddedWal implements Wal {
         if (!WalChannelNames.isValid(name)) {
             throw new IllegalArgumentException("invalid WAL channel name: " + name);
         }
-        return channels.computeIfAbsent(name, n -> {
+        guard.ensureNotLost();
+        WalChannel created = channels.computeIfAbsent(name, n -> {
             try {
-                return WalChannel.open(n, dir.resolve(n), segmentBytes);
+                return WalChannel.open(n, dir.resolve(n), segmentBytes, opener, guard);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot create WAL channel " + n, e);
+                StorageFaultException fault = StorageFaultException.classify(dir.resolve(n), e);
+                faults.raise(NEW_CHANNELS, fault);
+                throw fault;
             }
         });
+        faults.clear(NEW_CHANNELS);
+        return created;
     }
 
     void ensureOpen() {
@@ -93,7 +125,27 @@ public final class EmbeddedWal implements Wal {
 
     @Override
     public WalPosition append(String channel, byte[] payload) {
-        return new WalPosition(channel, channel(channel).append(payload));
+        long offset;
+        try {
+            offset = channel(channel).append(payload);
+        } catch (StorageFaultException e) {
+            faults.raise(channel, e);
+            throw e;
+        }
+        faults.clear(channel);
+        faults.clear(NEW_CHANNELS);
+        return new WalPosition(channel, offset);
+    }
+
+    /** The faults of appends now, and a deleted WAL directory (checked on each call). */
+    @Override
+    public List<String> activeFaults() {
+        List<String> out = new ArrayList<>(faults.active());
+        StorageFaultException loss = closed || guard == null ? null : guard.lossOrNull();
+        if (loss != null) {
+            out.add("WAL: " + loss.getMessage());
+        }
+        return out;
     }
 
     /** Opening a reader on an unknown channel creates it, so a consumer may start before the producer. */

@@ -1,5 +1,9 @@
 package io.elanus.storage.wal;
 
+import io.elanus.storage.DataDirGuard;
+import io.elanus.storage.StorageFaultException;
+import io.elanus.storage.file.AppendFile;
+import io.elanus.storage.file.ChannelOpener;
 import io.elanus.storage.file.FileSync;
 import io.elanus.storage.file.FrameScanner;
 import io.elanus.storage.file.GroupSync;
@@ -20,6 +24,14 @@ import java.util.stream.Stream;
 /**
  * One channel of the embedded WAL: a directory of segment files. Appends are serialised by a
  * lock and made durable by group commit; readers only see durable records.
+ *
+ * <p>I/O faults: a failed write leaves the file as before (see {@link AppendFile}), so the next
+ * append simply tries again. A failed fsync fails every append not yet durable; the next append
+ * first repairs the channel: it cuts the active segment back to the last durable record (those
+ * after it were never acknowledged, so nothing acknowledged is lost and nothing unacknowledged
+ * reappears after a restart) and starts a fresh group commit. Every append fails with a
+ * {@link StorageFaultException} naming the cause. After each fsync the active segment must still
+ * be the file that was opened: a deleted data directory refuses all further writes.
  */
 final class WalChannel {
 
@@ -28,19 +40,25 @@ final class WalChannel {
     private final String name;
     private final Path dir;
     private final long segmentBytes;
+    private final ChannelOpener opener;
+    private final DataDirGuard guard;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final ConcurrentSkipListMap<Long, WalSegment> segments;
-    private final GroupSync sync;
+    /** Replaced (under the append lock) when a failed fsync is repaired; appenders use the one they wrote under. */
+    private volatile GroupSync sync;
     private volatile WalSegment active;
     private volatile long nextOffset;
     private boolean closed;
-    /** After a failed write the file may end in a partial frame: no further appends until reopened. */
-    private IOException writeFailure;
+    /** An fsync of a segment being rolled away failed: the records not yet durable must be cut before appending on. */
+    private IOException unsyncedRoll;
 
-    private WalChannel(String name, Path dir, long segmentBytes, ConcurrentSkipListMap<Long, WalSegment> segments) {
+    private WalChannel(String name, Path dir, long segmentBytes, ChannelOpener opener, DataDirGuard guard,
+                       ConcurrentSkipListMap<Long, WalSegment> segments) {
         this.name = name;
         this.dir = dir;
         this.segmentBytes = segmentBytes;
+        this.opener = opener;
+        this.guard = guard;
         this.segments = segments;
         this.active = segments.lastEntry().getValue();
         this.nextOffset = active.endOffset();
@@ -48,7 +66,8 @@ final class WalChannel {
     }
 
     /** Opens the channel's directory, creating it, or recovering its segments (dropping a torn tail). */
-    static WalChannel open(String name, Path dir, long segmentBytes) throws IOException {
+    static WalChannel open(String name, Path dir, long segmentBytes, ChannelOpener opener, DataDirGuard guard)
+            throws IOException {
         ConcurrentSkipListMap<Long, WalSegment> segments = new ConcurrentSkipListMap<>();
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
@@ -62,15 +81,15 @@ final class WalChannel {
             if (expectedBase >= 0 && base != expectedBase) {
                 throw new IllegalStateException("WAL channel " + name + ": segment " + file + " should start at offset " + expectedBase);
             }
-            WalSegment segment = recover(file, base, i == files.size() - 1);
+            WalSegment segment = recover(file, base, i == files.size() - 1, opener);
             segments.put(base, segment);
             expectedBase = segment.endOffset();
         }
         if (segments.isEmpty()) {
-            segments.put(0L, WalSegment.create(dir, 0));
+            segments.put(0L, WalSegment.create(dir, 0, opener));
             FileSync.directory(dir);
         }
-        return new WalChannel(name, dir, segmentBytes, segments);
+        return new WalChannel(name, dir, segmentBytes, opener, guard, segments);
     }
 
     private static List<Path> segmentFiles(Path dir) throws IOException {
@@ -79,7 +98,7 @@ final class WalChannel {
         }
     }
 
-    private static WalSegment recover(Path file, long base, boolean last) throws IOException {
+    private static WalSegment recover(Path file, long base, boolean last, ChannelOpener opener) throws IOException {
         long[] positions = new long[1024];
         int count = 0;
         long end;
@@ -102,22 +121,25 @@ final class WalChannel {
                 FileSync.truncate(file, end);
             }
         }
-        return WalSegment.open(file, base, positions, count, end);
+        return WalSegment.open(file, base, positions, count, end, opener);
     }
 
     String name() {
         return name;
     }
 
+    /** Appends one record and returns its offset once durable; throws {@link StorageFaultException} on an I/O fault. */
     long append(byte[] payload) {
         long offset;
+        GroupSync writtenUnder;
         appendLock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("WAL is closed");
             }
-            if (writeFailure != null) {
-                throw new UncheckedIOException("WAL channel " + name + " failed earlier; reopen the WAL to recover", writeFailure);
+            guard.ensureNotLost();
+            if (unsyncedRoll != null || sync.failed()) {
+                repair();
             }
             if (active.size() > 0 && active.size() + payload.length > segmentBytes) {
                 roll();
@@ -125,26 +147,77 @@ final class WalChannel {
             offset = nextOffset;
             active.append(payload);
             nextOffset = offset + 1;
-            sync.written(offset + 1);
+            writtenUnder = sync;
+            writtenUnder.written(offset + 1);
         } catch (IOException e) {
-            writeFailure = e;
-            throw new UncheckedIOException("WAL append to " + name + " failed", e);
+            throw StorageFaultException.classify(active.file(), e);
         } finally {
             appendLock.unlock();
         }
-        sync.awaitDurable(offset + 1);
+        try {
+            writtenUnder.awaitDurable(offset + 1);
+        } catch (UncheckedIOException e) {
+            throw StorageFaultException.classify(active.file(), e.getCause());
+        }
         return offset;
     }
 
+    /**
+     * Cuts the records that never became durable and restarts group commit at the last durable one.
+     * Caller holds the append lock. Every record after the durable end lies in the active segment
+     * (a roll marks everything before it durable).
+     */
+    private void repair() throws IOException {
+        IOException cause = unsyncedRoll != null ? unsyncedRoll : new IOException("an fsync failed");
+        long durableEnd = sync.abandon(cause);
+        Map.Entry<Long, WalSegment> holder = segments.floorEntry(durableEnd);
+        for (Long base : List.copyOf(segments.tailMap(durableEnd, false).keySet())) {
+            // Only a segment created by a roll whose fsync then failed can start past the durable end.
+            WalSegment dropped = segments.remove(base);
+            dropped.close();
+            Files.deleteIfExists(dropped.file());
+        }
+        WalSegment keep = holder.getValue();
+        keep.truncateFrom(durableEnd);
+        active = keep;
+        nextOffset = durableEnd;
+        sync = new GroupSync(this::forceActive, durableEnd);
+        unsyncedRoll = null;
+    }
+
     private void roll() throws IOException {
-        active.force();
-        WalSegment next = WalSegment.create(dir, nextOffset);
-        FileSync.directory(dir);
+        try {
+            active.force();
+        } catch (IOException e) {
+            unsyncedRoll = e;
+            throw e;
+        }
+        sync.markDurable(nextOffset);
+        WalSegment next = null;
+        try {
+            next = WalSegment.create(dir, nextOffset, opener);
+            FileSync.directory(dir);
+        } catch (IOException e) {
+            // No half-made segment may stay: a later roll at another offset would break the chain on restart.
+            if (next != null) {
+                next.close();
+            }
+            try {
+                Files.deleteIfExists(dir.resolve(WalSegment.fileName(nextOffset)));
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
         segments.put(nextOffset, next);
         active = next;
     }
 
-    /** Forces the active segment; a segment rolled away meanwhile was forced by the roll. */
+    /**
+     * Forces the active segment, then checks it is still the file that was opened (a deleted data
+     * directory must not acknowledge writes into unlinked files). A segment rolled away meanwhile
+     * was forced by the roll.
+     */
     private void forceActive() throws IOException {
         WalSegment segment = active;
         try {
@@ -153,6 +226,12 @@ final class WalChannel {
             if (segment == active) {
                 throw e;
             }
+            return;
+        }
+        try {
+            guard.verify(segment.file(), segment.identity());
+        } catch (StorageFaultException e) {
+            throw e.asIOException();
         }
     }
 

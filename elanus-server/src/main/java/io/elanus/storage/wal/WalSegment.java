@@ -1,6 +1,7 @@
 package io.elanus.storage.wal;
 
 import io.elanus.storage.file.AppendFile;
+import io.elanus.storage.file.ChannelOpener;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,13 +29,15 @@ final class WalSegment {
         return String.format("%020d.seg", baseOffset);
     }
 
-    static WalSegment create(Path dir, long baseOffset) throws IOException {
-        return new WalSegment(baseOffset, AppendFile.create(dir.resolve(fileName(baseOffset))), new long[1024], 0);
+    static WalSegment create(Path dir, long baseOffset, ChannelOpener opener) throws IOException {
+        return new WalSegment(baseOffset, AppendFile.create(dir.resolve(fileName(baseOffset)), opener), new long[1024], 0);
     }
 
     /** Opens a recovered segment whose good frames start at {@code positions[0..count)} and end at {@code size}. */
-    static WalSegment open(Path file, long baseOffset, long[] positions, int count, long size) throws IOException {
-        return new WalSegment(baseOffset, AppendFile.open(file, size), positions.length == 0 ? new long[1024] : positions, count);
+    static WalSegment open(Path file, long baseOffset, long[] positions, int count, long size, ChannelOpener opener)
+            throws IOException {
+        return new WalSegment(baseOffset, AppendFile.open(file, size, opener),
+                positions.length == 0 ? new long[1024] : positions, count);
     }
 
     long baseOffset() {
@@ -54,6 +57,11 @@ final class WalSegment {
         return file.end();
     }
 
+    /** The identity the file had when opened (see {@link AppendFile#identity}). */
+    Object identity() {
+        return file.identity();
+    }
+
     /** Writes a record at the end; the caller holds the channel's append lock. */
     void append(byte[] payload) throws IOException {
         long position = file.append(payload);
@@ -62,6 +70,26 @@ final class WalSegment {
                 positions = Arrays.copyOf(positions, count * 2);
             }
             positions[count++] = position;
+        }
+    }
+
+    /**
+     * Drops the records from {@code offset} on (never acknowledged: their fsync failed); the caller
+     * holds the channel's append lock and no reader reads them (they were never durable).
+     */
+    void truncateFrom(long offset) throws IOException {
+        int keep = (int) (offset - baseOffset);
+        long cut;
+        synchronized (this) {
+            if (keep < 0 || keep > count) {
+                throw new IllegalArgumentException("segment " + file() + " holds offsets " + baseOffset + ".." + (baseOffset + count));
+            }
+            cut = keep == count ? file.end() : positions[keep];
+        }
+        file.truncate(cut);
+        file.force();
+        synchronized (this) {
+            count = keep;
         }
     }
 
