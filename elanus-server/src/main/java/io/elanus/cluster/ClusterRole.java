@@ -7,6 +7,8 @@ import io.elanus.common.Config;
 import io.elanus.common.HealthProbe;
 import io.elanus.common.Params;
 import io.elanus.common.RoleComponent;
+import io.elanus.common.StartupException;
+import io.elanus.common.StartupFailure;
 import io.elanus.datacoord.DataCoord;
 import io.elanus.datacoord.DataCoordGrpcClient;
 import io.elanus.datacoord.DataCoordGrpcService;
@@ -211,7 +213,11 @@ public final class ClusterRole implements AutoCloseable, HealthProbe {
     }
 
     private void serve(int port, BindableService... services) throws Exception {
-        rpc = RpcServer.start(port, List.of(services));
+        try {
+            rpc = RpcServer.start(port, List.of(services));
+        } catch (java.io.IOException e) {
+            throw new StartupException("cannot serve the internal gRPC API on port " + port + ": " + StartupFailure.describe(e), e);
+        }
         address = config.get(Params.NODE_IP) + ":" + rpc.port();
     }
 

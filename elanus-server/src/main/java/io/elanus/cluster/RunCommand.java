@@ -1,6 +1,7 @@
 package io.elanus.cluster;
 
 import io.elanus.common.Config;
+import io.elanus.common.StartupFailure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,7 +41,12 @@ public final class RunCommand implements Callable<Integer> {
                     + ". Use `elanus standalone` for a single process on the embedded backends.");
             return 2;
         }
-        ClusterRole running = ClusterRole.start(which, cfg);
+        ClusterRole running;
+        try {
+            running = ClusterRole.start(which, cfg);
+        } catch (Exception e) {
+            return StartupFailure.report(which.roleName(), e, System.err);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();

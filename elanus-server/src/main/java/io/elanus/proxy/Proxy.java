@@ -4,6 +4,7 @@ import io.elanus.common.RoleComponent;
 import io.elanus.common.Config;
 import io.elanus.common.HealthProbe;
 import io.elanus.common.Params;
+import io.elanus.common.StartupException;
 import io.elanus.datacoord.DataCoordClient;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.DatabaseInfo;
@@ -17,6 +18,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.milvus.grpc.StateCode;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.List;
@@ -99,10 +101,28 @@ public final class Proxy extends RoleComponent {
         // The first tick goes out before serving: rootcoord then knows this proxy before any of its DML exists.
         timeTicks.tickOrFail();
         timeTicks.start(config.getLong(Params.PROXY_TIME_TICK_INTERVAL));
-        server.start();
+        try {
+            server.start();
+        } catch (IOException e) {
+            int port = config.getInt(Params.PROXY_PORT);
+            throw isBindFailure(e)
+                    ? new StartupException("cannot serve the Milvus gRPC API on port " + port + ": address already in use"
+                    + " (another server running? choose another with --port or proxy.port)", e)
+                    : new StartupException("cannot serve the Milvus gRPC API on port " + port + ": " + e.getMessage(), e);
+        }
         state(StateCode.Healthy);
     }
 
+
+    /** A port already taken: java.net's BindException, or Netty's native-transport error of the same errno. */
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public int port() {
         return server.getPort();

@@ -3,6 +3,7 @@ package io.elanus.standalone;
 import io.elanus.cluster.RunCommand;
 import io.elanus.common.Config;
 import io.elanus.common.Params;
+import io.elanus.common.StartupFailure;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,7 +63,12 @@ public final class ElanusMain implements Runnable {
                 return 2;
             }
             Path dir = dataDir != null ? dataDir : Path.of(cfg.get(Params.LOCAL_STORAGE_PATH));
-            Standalone server = new Standalone(cfg, dir.toAbsolutePath());
+            Standalone server;
+            try {
+                server = new Standalone(cfg, dir.toAbsolutePath());
+            } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                return StartupFailure.report("the standalone server", e, System.err);
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();

@@ -42,14 +42,31 @@ public final class Standalone implements AutoCloseable, HealthProbe {
     private static final long INDEXNODE_ID = 6;
     private static final long PROXY_ID = 7;
 
-    private final MetaKv kv;
-    private final Wal wal;
-    private final ObjectStore objects;
+    private final DataDirLock lock;
+    private MetaKv kv;
+    private Wal wal;
+    private ObjectStore objects;
     private final List<Component> started = new ArrayList<>();
-    private final Proxy proxy;
-    private final HealthEndpoint health;
+    private Proxy proxy;
+    private HealthEndpoint health;
 
+    /**
+     * Locks the data directory, opens the backends and starts every role; on any failure closes what
+     * was started (and releases the lock) before rethrowing.
+     *
+     * @throws io.elanus.common.StartupException for causes an operator can fix (directory locked or not writable, port in use)
+     */
     public Standalone(Config config, Path dataDir) throws Exception {
+        lock = DataDirLock.acquire(dataDir);
+        try {
+            startAll(config, dataDir);
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void startAll(Config config, Path dataDir) throws Exception {
         List<String> ignored = config.nonDefaultClusterSettings();
         if (!ignored.isEmpty()) {
             LOG.warn("standalone mode runs on its embedded meta store, WAL and object store; ignoring {}", ignored);
@@ -130,8 +147,15 @@ public final class Standalone implements AutoCloseable, HealthProbe {
                 LOG.warn("stopping {} failed", started.get(i).roleName(), e);
             }
         }
-        objects.close();
-        wal.close();
-        kv.close();
+        if (objects != null) {
+            objects.close();
+        }
+        if (wal != null) {
+            wal.close();
+        }
+        if (kv != null) {
+            kv.close();
+        }
+        lock.close();
     }
 }
