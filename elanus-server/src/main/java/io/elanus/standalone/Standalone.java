@@ -10,6 +10,9 @@ import io.elanus.indexnode.IndexNode;
 import io.elanus.proxy.Proxy;
 import io.elanus.querycoord.QueryCoord;
 import io.elanus.querynode.QueryNode;
+import io.elanus.quota.JvmMemorySource;
+import io.elanus.quota.MemoryProtection;
+import io.elanus.quota.QuotaCenter;
 import io.elanus.rootcoord.RootCoord;
 import io.elanus.storage.kv.EmbeddedMetaKv;
 import io.elanus.storage.kv.MetaKv;
@@ -47,6 +50,7 @@ public final class Standalone implements AutoCloseable, HealthProbe {
     private final ObjectStore objects;
     private final List<Component> started = new ArrayList<>();
     private final Proxy proxy;
+    private final QuotaCenter quotaCenter;
     private final HealthEndpoint health;
 
     public Standalone(Config config, Path dataDir) throws Exception {
@@ -54,6 +58,7 @@ public final class Standalone implements AutoCloseable, HealthProbe {
         if (!ignored.isEmpty()) {
             LOG.warn("standalone mode runs on its embedded meta store, WAL and object store; ignoring {}", ignored);
         }
+        MemoryProtection memoryProtection = MemoryProtection.from(config);
         kv = EmbeddedMetaKv.open(dataDir.resolve("meta"));
         wal = EmbeddedWal.open(dataDir.resolve("wal"));
         objects = new LocalObjectStore(dataDir.resolve("objects"));
@@ -74,6 +79,8 @@ public final class Standalone implements AutoCloseable, HealthProbe {
         queryCoord.registerQueryNode(queryNode);
         proxy = new Proxy(PROXY_ID, kv, config, rootCoord, dataCoord, queryCoord, wal, Proxy.TimeTicks.WRITTEN_BY_PROXY,
                 this);
+        quotaCenter = new QuotaCenter(memoryProtection, new JvmMemorySource(), dataCoord::sealLargestGrowingSegment);
+        proxy.useWriteQuota(quotaCenter);
 
         for (Component c : List.of(rootCoord, dataCoord, dataNode, indexNode, queryCoord, queryNode, proxy)) {
             c.init();
@@ -82,6 +89,7 @@ public final class Standalone implements AutoCloseable, HealthProbe {
             started.add(c);
             LOG.info("{} is {}", c.roleName(), c.state());
         }
+        quotaCenter.start();
         int metricsPort = config.getInt(Params.METRICS_PORT);
         health = metricsPort > 0 ? HealthEndpoint.start(metricsPort, this) : null;
     }
@@ -118,6 +126,7 @@ public final class Standalone implements AutoCloseable, HealthProbe {
         if (health != null) {
             health.close();
         }
+        quotaCenter.close();
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).stop();
