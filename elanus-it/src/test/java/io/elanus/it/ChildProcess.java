@@ -82,6 +82,10 @@ final class ChildProcess {
         return pump.readyLine;
     }
 
+    Path logFile() {
+        return logFile;
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -20,24 +20,35 @@ public final class ElanusServerProcess implements AutoCloseable {
     static final String READY_MARKER = "Elanus standalone ready";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
+    static final String DEFAULT_HEAP = "-Xmx2g";
+
     private final Path dataDir;
     private final int port;
     private final int healthPort;
+    private final List<String> jvmOptions;
     private ChildProcess process;
+    private Path lastLog;
 
-    private ElanusServerProcess(Path dataDir, int port, int healthPort) {
+    private ElanusServerProcess(Path dataDir, int port, int healthPort, List<String> jvmOptions) {
         this.dataDir = dataDir;
         this.port = port;
         this.healthPort = healthPort;
+        this.jvmOptions = jvmOptions;
     }
 
-    /** Starts a server on a free port with a fresh data directory under {@code target/}. */
+    /** Starts a server on a free port with a fresh data directory under {@code target/}, with a 2 GB heap. */
     public static ElanusServerProcess start() {
+        return start(List.of(DEFAULT_HEAP));
+    }
+
+    /** As {@link #start()}, with the given JVM options (e.g. {@code -Xmx384m}) instead of the default heap; kept across restarts. */
+    public static ElanusServerProcess start(List<String> jvmOptions) {
         try {
             Path targetDir = Paths.get("target").toAbsolutePath();
             Files.createDirectories(targetDir);
             Path dataDir = Files.createTempDirectory(targetDir, "elanus-data-");
-            ElanusServerProcess server = new ElanusServerProcess(dataDir, ChildProcess.freePort(), ChildProcess.freePort());
+            ElanusServerProcess server = new ElanusServerProcess(dataDir, ChildProcess.freePort(), ChildProcess.freePort(),
+                    List.copyOf(jvmOptions));
             try {
                 server.launch();
             } catch (RuntimeException e) {
@@ -65,6 +76,11 @@ public final class ElanusServerProcess implements AutoCloseable {
 
     public String uri() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** The output file of the current (or, once stopped, the last) start. */
+    public Path logFile() {
+        return lastLog;
     }
 
     public boolean isAlive() {
@@ -99,10 +115,11 @@ public final class ElanusServerProcess implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = ServerClasspath.javaCommand("-Xmx2g");
+        List<String> command = ServerClasspath.javaCommand(jvmOptions.toArray(String[]::new));
         command.addAll(List.of("standalone", "--data-dir", dataDir.toString(), "--port", Integer.toString(port),
                 "--metrics-port", Integer.toString(healthPort)));
         process = ChildProcess.start("elanus-server", command, Map.of(), READY_MARKER, READY_TIMEOUT);
+        lastLog = process.logFile();
     }
 
     static void deleteRecursively(Path dir) {

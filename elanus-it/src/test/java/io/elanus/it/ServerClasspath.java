@@ -25,6 +25,8 @@ final class ServerClasspath {
         command.add("--add-modules");
         command.add("jdk.incubator.vector");
         command.add("--enable-native-access=ALL-UNNAMED");
+        // As bin/elanus: out of memory ends the server at once instead of leaving it half dead.
+        command.add("-XX:+ExitOnOutOfMemoryError");
         command.addAll(List.of(jvmArgs));
         command.add("-cp");
         command.add(classes + File.pathSeparator + lib + File.separator + "*");

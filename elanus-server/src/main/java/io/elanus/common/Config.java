@@ -147,6 +147,10 @@ public final class Config {
         return Boolean.parseBoolean(get(key).trim());
     }
 
+    public double getDouble(ParamKey key) {
+        return Double.parseDouble(get(key).trim());
+    }
+
     public long getLong(ParamKey key) {
         return Long.parseLong(get(key).trim());
     }

@@ -6,7 +6,8 @@ package io.elanus.common;
  * underscores, as Milvus does ({@code proxy.port} -> {@code PROXY_PORT}).
  */
 public record ParamKey(String key, Kind kind, String defaultValue, String doc) {
-    public enum Kind { INT, LONG, STRING, BOOL }
+    /** FRACTION: a number in (0, 1], like Milvus's memory water levels. */
+    public enum Kind { INT, LONG, STRING, BOOL, FRACTION }
 
     public String envName() {
         return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
@@ -23,12 +24,19 @@ public record ParamKey(String key, Kind kind, String defaultValue, String doc) {
                         throw new IllegalArgumentException(value);
                     }
                 }
+                case FRACTION -> {
+                    double d = Double.parseDouble(value.trim());
+                    if (!(d > 0 && d <= 1)) {
+                        throw new IllegalArgumentException(value);
+                    }
+                }
                 case STRING -> {
                 }
             }
             return null;
         } catch (RuntimeException e) {
-            return "invalid value '" + value + "' for " + key + " (expected " + kind.name().toLowerCase(java.util.Locale.ROOT) + ")";
+            String expected = kind == Kind.FRACTION ? "a number in (0, 1]" : kind.name().toLowerCase(java.util.Locale.ROOT);
+            return "invalid value '" + value + "' for " + key + " (expected " + expected + ")";
         }
     }
 }

@@ -29,6 +29,18 @@ public final class Params {
     public static final ParamKey MAX_COLLECTION_NUM_PER_DB = new ParamKey("quotaAndLimits.limits.maxCollectionNumPerDB", ParamKey.Kind.INT, "65536", "collections per database");
     public static final ParamKey SEGMENT_MAX_SIZE = new ParamKey("dataCoord.segment.maxSize", ParamKey.Kind.LONG, "1024", "segment size in MB at which it is sealed");
     public static final ParamKey SYNC_PERIOD = new ParamKey("dataNode.segment.syncPeriod", ParamKey.Kind.LONG, "600", "seconds after which buffered data is flushed even if small (bounds WAL replay on restart)");
+    public static final ParamKey QUOTA_AND_LIMITS_ENABLED = new ParamKey("quotaAndLimits.enabled", ParamKey.Kind.BOOL, "true",
+            "master switch of quotas and limits: false never refuses a write for memory (true as in Milvus's shipped milvus.yaml)");
+    public static final ParamKey MEM_PROTECTION_ENABLED = new ParamKey("quotaAndLimits.limitWriting.memProtection.enabled", ParamKey.Kind.BOOL, "true",
+            "refuse writes while memory in use is at or above a high water level");
+    public static final ParamKey DATANODE_MEMORY_LOW_WATER_LEVEL = new ParamKey("quotaAndLimits.limitWriting.memProtection.dataNodeMemoryLowWaterLevel",
+            ParamKey.Kind.FRACTION, "0.6", "fraction of the JVM heap (live after GC) above which growing segments are flushed early (Elanus's default; Milvus's is 0.85 of host memory)");
+    public static final ParamKey DATANODE_MEMORY_HIGH_WATER_LEVEL = new ParamKey("quotaAndLimits.limitWriting.memProtection.dataNodeMemoryHighWaterLevel",
+            ParamKey.Kind.FRACTION, "0.75", "fraction of the JVM heap (live after GC) at which writes are refused (Elanus's default; Milvus's is 0.95 of host memory)");
+    public static final ParamKey QUERYNODE_MEMORY_LOW_WATER_LEVEL = new ParamKey("quotaAndLimits.limitWriting.memProtection.queryNodeMemoryLowWaterLevel",
+            ParamKey.Kind.FRACTION, "0.6", "as dataNodeMemoryLowWaterLevel, for the query node's memory (the same heap in standalone)");
+    public static final ParamKey QUERYNODE_MEMORY_HIGH_WATER_LEVEL = new ParamKey("quotaAndLimits.limitWriting.memProtection.queryNodeMemoryHighWaterLevel",
+            ParamKey.Kind.FRACTION, "0.75", "as dataNodeMemoryHighWaterLevel, for the query node's memory (the same heap in standalone)");
     public static final ParamKey LOCAL_STORAGE_PATH = new ParamKey("localStorage.path", ParamKey.Kind.STRING, "./data", "data directory (overridden by --data-dir)");
     public static final ParamKey ETCD_ENDPOINTS = new ParamKey("etcd.endpoints", ParamKey.Kind.STRING, "localhost:2379", "etcd endpoints (cluster mode only)");
     public static final ParamKey ETCD_ROOT_PATH = new ParamKey("etcd.rootPath", ParamKey.Kind.STRING, "by-dev", "key prefix in the meta store");
@@ -58,7 +70,9 @@ public final class Params {
             PROXY_MAX_VECTOR_FIELD_NUM, PROXY_MAX_SHARD_NUM, PROXY_MAX_DIMENSION, PROXY_TIME_TICK_INTERVAL,
             PROXY_MAX_TASK_NUM, METRICS_PORT, GRPC_SERVER_MAX_RECV_SIZE, MAX_RESULT_ENTRIES, DEFAULT_PARTITION_NAME,
             GRACEFUL_TIME, TOPK_LIMIT, DML_CHANNEL_NUM, MAX_DATABASE_NUM, MAX_PARTITION_NUM,
-            MAX_COLLECTION_NUM_PER_DB, SEGMENT_MAX_SIZE, SYNC_PERIOD, LOCAL_STORAGE_PATH,
+            MAX_COLLECTION_NUM_PER_DB, SEGMENT_MAX_SIZE, SYNC_PERIOD, QUOTA_AND_LIMITS_ENABLED, MEM_PROTECTION_ENABLED,
+            DATANODE_MEMORY_LOW_WATER_LEVEL, DATANODE_MEMORY_HIGH_WATER_LEVEL, QUERYNODE_MEMORY_LOW_WATER_LEVEL,
+            QUERYNODE_MEMORY_HIGH_WATER_LEVEL, LOCAL_STORAGE_PATH,
             ETCD_ENDPOINTS, ETCD_ROOT_PATH, ETCD_REQUEST_TIMEOUT, MQ_TYPE, MINIO_BUCKET, MINIO_ROOT_PATH, KAFKA_BROKER_LIST,
             MINIO_ADDRESS, MINIO_PORT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY, MINIO_USE_SSL, SESSION_TTL,
             ROOTCOORD_PORT, DATACOORD_PORT, QUERYCOORD_PORT, DATANODE_PORT, QUERYNODE_PORT, INDEXNODE_PORT,

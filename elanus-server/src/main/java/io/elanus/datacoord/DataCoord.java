@@ -362,6 +362,38 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     }
 
     /**
+     * Early flush under memory pressure (the quota center calls this): seals the growing segment
+     * whose unflushed rows take the most memory, if at least {@code minBufferedBytes}, and asks its
+     * datanode to flush it. Its buffers are freed once it is written, and the query node swaps its
+     * growing copy for the sealed one. The size is estimated from the rows the datanode reports.
+     */
+    public synchronized boolean sealLargestGrowingSegment(long minBufferedBytes) {
+        SegmentMeta largest = null;
+        long largestBytes = 0;
+        for (SegmentMeta s : segments.values()) {
+            if (s.getState() != SegmentStateInternal.GROWING) {
+                continue;
+            }
+            long rows = bufferedRows.getOrDefault(s.getId(), 0L);
+            if (rows == 0) {
+                continue;
+            }
+            long bytes = rows * rootCoord.collectionById(s.getCollectionId())
+                    .map(c -> RowSizeEstimator.bytesPerRow(c.getSchema())).orElse(1024L);
+            if (bytes > largestBytes) {
+                largest = s;
+                largestBytes = bytes;
+            }
+        }
+        if (largest == null || largestBytes < minBufferedBytes) {
+            return false;
+        }
+        LOG.info("sealing growing segment {} early to free memory (about {} MB unflushed)", largest.getId(), largestBytes >> 20);
+        seal(List.of(largest));
+        return true;
+    }
+
+    /**
      * WAL garbage collection: a physical channel may drop whatever lies before every checkpoint of
      * its vchannels (it is in flushed segments) and before every query node's read position.
      */

@@ -1,8 +1,10 @@
 package io.elanus.proxy;
 
+import io.elanus.common.FailFast;
 import io.elanus.common.HealthProbe;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
+import io.elanus.quota.WriteQuota;
 import io.elanus.rootcoord.RootCoordClient;
 import io.grpc.stub.StreamObserver;
 import io.milvus.grpc.*;
@@ -33,11 +35,12 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
     private final IndexHandler indexes;
     private final LoadFlushHandler loads;
     private final HealthProbe health;
+    private final WriteQuota writeQuota;
     private final AtomicLong connections = new AtomicLong();
 
     MilvusServiceImpl(TaskScheduler scheduler, RootCoordClient rootCoord, DdlHandler ddl, DmlHandler dml,
                       SearchHandler search, QueryHandler query, IndexHandler indexes, LoadFlushHandler loads,
-                      HealthProbe health) {
+                      HealthProbe health, WriteQuota writeQuota) {
         this.scheduler = scheduler;
         this.rootCoord = rootCoord;
         this.ddl = ddl;
@@ -47,6 +50,7 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
         this.indexes = indexes;
         this.loads = loads;
         this.health = health;
+        this.writeQuota = writeQuota;
     }
 
     private static final Status OK = Status.newBuilder().setCode(0).setErrorCode(ErrorCode.Success).build();
@@ -59,7 +63,9 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
             response = body.get();
         } catch (MilvusException e) {
             response = onError.apply(e.toStatus());
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        } catch (OutOfMemoryError e) {
+            throw FailFast.halt("a request", e);
+        } catch (RuntimeException | StackOverflowError e) {
             // A full, read-only or deleted data directory below the request: its own Milvus error, no stack trace.
             MilvusException storage = StorageErrors.toMilvus(e).orElse(null);
             if (storage != null) {
@@ -105,7 +111,12 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
     public void checkHealth(CheckHealthRequest req, StreamObserver<CheckHealthResponse> out) {
         reply(out, () -> {
             List<String> reasons = health.unhealthyReasons();
-            return CheckHealthResponse.newBuilder().setStatus(OK).setIsHealthy(reasons.isEmpty()).addAllReasons(reasons).build();
+            if (!reasons.isEmpty()) {
+                return CheckHealthResponse.newBuilder().setStatus(OK).setIsHealthy(false).addAllReasons(reasons).build();
+            }
+            // Like Milvus: healthy while writes are denied for memory, with the quota state and its reason.
+            return CheckHealthResponse.newBuilder().setStatus(OK).setIsHealthy(true)
+                    .addAllQuotaStates(writeQuota.quotaStates()).addAllReasons(writeQuota.quotaReasons()).build();
         }, s -> CheckHealthResponse.newBuilder().setStatus(s).build());
     }
 
@@ -406,21 +417,27 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
 
     // ------------------------------------------------------------------ DML
 
+    /** Milvus's rate-limit interceptor runs before the request: a write denied by a quota does no work at all. */
+    private <T> T guardedWrite(Supplier<T> write) {
+        writeQuota.checkWrite();
+        return write.get();
+    }
+
     @Override
     public void insert(InsertRequest req, StreamObserver<MutationResult> out) {
-        reply(out, () -> scheduler.dml(ts -> dml.insert(db(req.getDbName()), req, ts)).toBuilder().setStatus(OK).build(),
+        reply(out, () -> guardedWrite(() -> scheduler.dml(ts -> dml.insert(db(req.getDbName()), req, ts))).toBuilder().setStatus(OK).build(),
                 s -> MutationResult.newBuilder().setStatus(s).build());
     }
 
     @Override
     public void upsert(UpsertRequest req, StreamObserver<MutationResult> out) {
-        reply(out, () -> scheduler.dml(ts -> dml.upsert(db(req.getDbName()), req, ts)).toBuilder().setStatus(OK).build(),
+        reply(out, () -> guardedWrite(() -> scheduler.dml(ts -> dml.upsert(db(req.getDbName()), req, ts))).toBuilder().setStatus(OK).build(),
                 s -> MutationResult.newBuilder().setStatus(s).build());
     }
 
     @Override
     public void delete(DeleteRequest req, StreamObserver<MutationResult> out) {
-        reply(out, () -> scheduler.dml(ts -> dml.delete(db(req.getDbName()), req, ts)).toBuilder().setStatus(OK).build(),
+        reply(out, () -> guardedWrite(() -> scheduler.dml(ts -> dml.delete(db(req.getDbName()), req, ts))).toBuilder().setStatus(OK).build(),
                 s -> MutationResult.newBuilder().setStatus(s).build());
     }
 

@@ -8,6 +8,7 @@ import io.elanus.common.StartupException;
 import io.elanus.datacoord.DataCoordClient;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.DatabaseInfo;
+import io.elanus.quota.WriteQuota;
 import io.elanus.querycoord.QueryCoordClient;
 import io.elanus.rootcoord.RootCoordClient;
 import io.elanus.storage.kv.MetaKv;
@@ -41,6 +42,7 @@ public final class Proxy extends RoleComponent {
     private final QueryCoordClient queryCoord;
     private final Wal wal;
     private final HealthProbe health;
+    private WriteQuota writeQuota = WriteQuota.NONE;
     private TaskScheduler scheduler;
     private TimeTickSender timeTicks;
     private Server server;
@@ -63,6 +65,11 @@ public final class Proxy extends RoleComponent {
         return "proxy";
     }
 
+    /** The quota that may refuse writes (memory protection); call before {@link #init()}. Default: none. */
+    public void useWriteQuota(WriteQuota quota) {
+        this.writeQuota = quota;
+    }
+
     @Override
     public void init() {
         state(StateCode.Initializing);
@@ -76,7 +83,8 @@ public final class Proxy extends RoleComponent {
         SearchHandler search = new SearchHandler(rootCoord, dataCoord, queryCoord, config, timeTicks::tickFor);
         IndexHandler indexes = new IndexHandler(rootCoord, dataCoord, queryCoord);
         LoadFlushHandler loads = new LoadFlushHandler(rootCoord, dataCoord, queryCoord, indexes);
-        MilvusServiceImpl service = new MilvusServiceImpl(scheduler, rootCoord, ddl, dml, search, query, indexes, loads, health);
+        MilvusServiceImpl service = new MilvusServiceImpl(scheduler, rootCoord, ddl, dml, search, query, indexes, loads, health,
+                writeQuota);
         server = NettyServerBuilder.forAddress(new InetSocketAddress(config.getInt(Params.PROXY_PORT)))
                 .maxInboundMessageSize(config.getInt(Params.GRPC_SERVER_MAX_RECV_SIZE))
                 // The Milvus SDKs ping frequently to keep idle channels alive; accept it like Milvus does.

@@ -2,6 +2,7 @@ package io.elanus.standalone;
 
 import io.elanus.cluster.RunCommand;
 import io.elanus.common.Config;
+import io.elanus.common.FailFast;
 import io.elanus.common.Params;
 import io.elanus.common.StartupFailure;
 import picocli.CommandLine;
@@ -26,6 +27,7 @@ public final class ElanusMain implements Runnable {
     }
 
     public static void main(String[] args) {
+        FailFast.install();
         System.exit(new CommandLine(new ElanusMain()).execute(args));
     }
 

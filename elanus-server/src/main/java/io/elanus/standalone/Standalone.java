@@ -10,6 +10,9 @@ import io.elanus.indexnode.IndexNode;
 import io.elanus.proxy.Proxy;
 import io.elanus.querycoord.QueryCoord;
 import io.elanus.querynode.QueryNode;
+import io.elanus.quota.JvmMemorySource;
+import io.elanus.quota.MemoryProtection;
+import io.elanus.quota.QuotaCenter;
 import io.elanus.rootcoord.RootCoord;
 import io.elanus.storage.kv.EmbeddedMetaKv;
 import io.elanus.storage.kv.MetaKv;
@@ -48,6 +51,7 @@ public final class Standalone implements AutoCloseable, HealthProbe {
     private ObjectStore objects;
     private final List<Component> started = new ArrayList<>();
     private Proxy proxy;
+    private QuotaCenter quotaCenter;
     private HealthEndpoint health;
 
     /**
@@ -71,6 +75,7 @@ public final class Standalone implements AutoCloseable, HealthProbe {
         if (!ignored.isEmpty()) {
             LOG.warn("standalone mode runs on its embedded meta store, WAL and object store; ignoring {}", ignored);
         }
+        MemoryProtection memoryProtection = MemoryProtection.from(config);
         kv = EmbeddedMetaKv.open(dataDir.resolve("meta"));
         wal = EmbeddedWal.open(dataDir.resolve("wal"));
         objects = new LocalObjectStore(dataDir.resolve("objects"));
@@ -91,6 +96,8 @@ public final class Standalone implements AutoCloseable, HealthProbe {
         queryCoord.registerQueryNode(queryNode);
         proxy = new Proxy(PROXY_ID, kv, config, rootCoord, dataCoord, queryCoord, wal, Proxy.TimeTicks.WRITTEN_BY_PROXY,
                 this);
+        quotaCenter = new QuotaCenter(memoryProtection, new JvmMemorySource(), dataCoord::sealLargestGrowingSegment);
+        proxy.useWriteQuota(quotaCenter);
 
         for (Component c : List.of(rootCoord, dataCoord, dataNode, indexNode, queryCoord, queryNode, proxy)) {
             c.init();
@@ -99,6 +106,7 @@ public final class Standalone implements AutoCloseable, HealthProbe {
             started.add(c);
             LOG.info("{} is {}", c.roleName(), c.state());
         }
+        quotaCenter.start();
         int metricsPort = config.getInt(Params.METRICS_PORT);
         health = metricsPort > 0 ? HealthEndpoint.start(metricsPort, this) : null;
     }
@@ -139,6 +147,9 @@ public final class Standalone implements AutoCloseable, HealthProbe {
     public void close() {
         if (health != null) {
             health.close();
+        }
+        if (quotaCenter != null) {
+            quotaCenter.close();
         }
         for (int i = started.size() - 1; i >= 0; i--) {
             try {

@@ -1,5 +1,7 @@
 package io.elanus.vector;
 
+import io.elanus.common.OffHeapMemory;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,7 +16,9 @@ final class OffHeap {
     }
 
     static MemorySegment allocate(long bytes) {
-        return Arena.ofAuto().allocate(Math.max(1, bytes), 64);
+        MemorySegment seg = Arena.ofAuto().allocate(Math.max(1, bytes), 64);
+        OffHeapMemory.track(seg, seg.byteSize());
+        return seg;
     }
 
     static MemorySegment floats(float[] values) {
