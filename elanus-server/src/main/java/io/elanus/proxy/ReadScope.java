@@ -28,9 +28,15 @@ record ReadScope(CollectionInfo collection, Set<Long> partitionIds, Map<String, 
                              Config config, TimeTickSender.ReadTick tickNow) {
         List<Long> loaded = queryCoord.loadedPartitions(c.getId());
         Map<String, QueryNodeClient> shards = queryCoord.shardLeaders(c.getId());
-        if (loaded.isEmpty() || shards.isEmpty()) {
+        if (loaded.isEmpty()) {
             throw new MilvusException(MilvusError.COLLECTION_NOT_LOADED,
                     "collection not loaded[collection=" + c.getSchema().getName() + "]");
+        }
+        if (shards.size() < c.getVchannelsCount()) {
+            // Loaded, but a shard is still being recovered (after a restart) or lost its node: Milvus's
+            // GetShardLeaders refuses rather than answer from part of the data.
+            throw new MilvusException(MilvusError.COLLECTION_NOT_FULLY_LOADED,
+                    "collection not fully loaded[collection=" + c.getSchema().getName() + "]");
         }
         Set<Long> partitions = new HashSet<>();
         if (partitionNames.isEmpty()) {

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Querycoord: loads and releases collections and partitions, places each vchannel (with the
@@ -58,6 +59,10 @@ public final class QueryCoord extends RoleComponent implements QueryCoordClient,
     private final Set<String> unplaced = new LinkedHashSet<>();
     /** collection -> the timestamp its load was asked at; loaded once every channel's tsafe passes it. */
     private final Map<Long, Long> loadTs = new ConcurrentHashMap<>();
+    /** vchannel -> WAL offset a node being placed will read from: the WAL must keep it meanwhile. */
+    private final Map<String, Long> placing = new ConcurrentHashMap<>();
+    private Thread recovery;
+    private boolean stopping;
 
     public QueryCoord(long serverId, MetaKv kv, RootCoordClient rootCoord, DataCoordClient dataCoord) {
         super(kv, serverId);
@@ -153,19 +158,67 @@ public final class QueryCoord extends RoleComponent implements QueryCoordClient,
         }
     }
 
+    /**
+     * Collections loaded before the restart are served again, but loading their sealed segments and
+     * indexes is proportional to their data: like Milvus, that runs in the background after start, the
+     * collections report Loading meanwhile and reads of them get "collection not fully loaded".
+     */
     @Override
-    public void start() {
-        // Recover: collections loaded before the restart are served again.
+    public synchronized void start() {
+        List<CollectionInfo> toRecover = new ArrayList<>();
         for (LoadMeta m : List.copyOf(loads.values())) {
-            rootCoord.collectionById(m.getCollectionId()).ifPresentOrElse(this::placeChannels,
-                    () -> kv.delete(LOAD_PREFIX + m.getCollectionId()));
+            rootCoord.collectionById(m.getCollectionId()).ifPresentOrElse(c -> {
+                loadTs.put(c.getId(), rootCoord.allocTimestamp());
+                toRecover.add(c);
+            }, () -> {
+                loads.remove(m.getCollectionId());
+                kv.delete(LOAD_PREFIX + m.getCollectionId());
+            });
+        }
+        if (!toRecover.isEmpty()) {
+            recovery = Thread.ofPlatform().daemon().name("querycoord-recovery").start(() -> recover(toRecover));
         }
         state(StateCode.Healthy);
     }
 
+    /** Places the channels of recovered collections one at a time, each under the lock, until stopped. */
+    private void recover(List<CollectionInfo> collections) {
+        long started = System.nanoTime();
+        for (CollectionInfo c : collections) {
+            for (String v : c.getVchannelsList()) {
+                synchronized (this) {
+                    if (stopping || !loads.containsKey(c.getId()) || placement.containsKey(v)) {
+                        continue;
+                    }
+                    if (queryNodes.isEmpty()) {
+                        unplaced.add(v);
+                        continue;
+                    }
+                    try {
+                        placeChannel(c, v, leastLoadedNode());
+                    } catch (RuntimeException e) {
+                        // Stays Loading; a query node that joins later tries again.
+                        unplaced.add(v);
+                        LOG.error("recovering vchannel {} of collection {} failed", v, c.getId(), e);
+                    }
+                }
+            }
+        }
+        LOG.info("loaded collections recovered in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
 
     @Override
     public void stop() {
+        synchronized (this) {
+            stopping = true;
+        }
+        if (recovery != null) {
+            try {
+                recovery.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         unregister();
     }
 
@@ -215,11 +268,16 @@ public final class QueryCoord extends RoleComponent implements QueryCoordClient,
         // Checkpoint before the segment list: a segment flushed in between is then either in the
         // list (its WAL inserts are skipped) or still after the checkpoint (consumed as growing).
         long from = dataCoord.channelCheckpoint(vchannel).getOffset();
-        List<SegmentMeta> flushed = dataCoord.segments(c.getId()).stream()
-                .filter(s -> s.getState() == SegmentStateInternal.FLUSHED).toList();
-        node.watchChannel(c, vchannel, from, flushed);
-        placement.put(vchannel, node);
-        loadIndexes(c, vchannel, node);
+        placing.put(vchannel, from);
+        try {
+            List<SegmentMeta> flushed = dataCoord.segments(c.getId()).stream()
+                    .filter(s -> s.getState() == SegmentStateInternal.FLUSHED).toList();
+            node.watchChannel(c, vchannel, from, flushed);
+            placement.put(vchannel, node);
+            loadIndexes(c, vchannel, node);
+        } finally {
+            placing.remove(vchannel);
+        }
     }
 
     /** The node serving a vchannel searches its sealed segments through the indexes built so far. */
@@ -367,6 +425,11 @@ public final class QueryCoord extends RoleComponent implements QueryCoordClient,
     @Override
     public long minReaderOffset(String pchannel) {
         long min = Long.MAX_VALUE;
+        for (Map.Entry<String, Long> e : placing.entrySet()) {
+            if (DmlChannels.pchannelOf(e.getKey()).equals(pchannel)) {
+                min = Math.min(min, e.getValue());
+            }
+        }
         for (Map.Entry<String, QueryNodeClient> e : placement.entrySet()) {
             if (DmlChannels.pchannelOf(e.getKey()).equals(pchannel)) {
                 long pos = e.getValue().walPosition(e.getKey());

@@ -76,9 +76,13 @@ public final class Standalone implements AutoCloseable, HealthProbe {
             LOG.warn("standalone mode runs on its embedded meta store, WAL and object store; ignoring {}", ignored);
         }
         MemoryProtection memoryProtection = MemoryProtection.from(config);
+        long opening = System.nanoTime();
         kv = EmbeddedMetaKv.open(dataDir.resolve("meta"));
+        long kvOpened = System.nanoTime();
         wal = EmbeddedWal.open(dataDir.resolve("wal"));
         objects = new LocalObjectStore(dataDir.resolve("objects"));
+        LOG.info("embedded storage opened: meta store in {} ms, WAL in {} ms", (kvOpened - opening) / 1_000_000,
+                (System.nanoTime() - kvOpened) / 1_000_000);
 
         RootCoord rootCoord = new RootCoord(ROOTCOORD_ID, kv, config);
         DataCoord dataCoord = new DataCoord(DATACOORD_ID, kv, wal, objects, config, rootCoord);
