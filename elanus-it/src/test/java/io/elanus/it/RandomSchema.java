@@ -167,11 +167,19 @@ final class RandomSchema {
         return row;
     }
 
-    /** The fields a partial update sends: the key and a random non-empty subset of the others. */
-    List<Field> partialSubset(Random r) {
+    /**
+     * The fields a partial update sends besides the key: a random non-empty subset of the others,
+     * including every field a new row cannot do without when {@code newRows} (those with neither a
+     * default value nor nullable).
+     */
+    List<Field> partialSubset(Random r, boolean newRows) {
         List<Field> others = new ArrayList<>(fields.stream().filter(f -> !f.primaryKey()).toList());
         Collections.shuffle(others, r);
-        return List.copyOf(others.subList(0, 1 + r.nextInt(others.size())));
+        List<Field> out = new ArrayList<>(others.subList(0, 1 + r.nextInt(others.size())));
+        if (newRows) {
+            others.stream().filter(f -> !f.nullable() && f.defaultValue() == null && !out.contains(f)).forEach(out::add);
+        }
+        return List.copyOf(out);
     }
 
     JsonObject partialRow(JsonPrimitive key, List<Field> subset, Map<String, String> stored, Random r) {

@@ -113,7 +113,7 @@ class RandomSchemaPropertyTest {
             switch (kind) {
                 case 0 -> insert(client, s, r, nextKey);
                 case 1 -> upsert(client, s, r, nextKey);
-                case 2 -> partialUpsert(client, s, r);
+                case 2 -> partialUpsert(client, s, r, nextKey);
                 default -> delete(client, s, r);
             }
         }
@@ -154,17 +154,23 @@ class RandomSchemaPropertyTest {
         }
     }
 
-    private static void partialUpsert(MilvusClientV2 client, Subject s, Random r) {
+    /** Stored rows, sometimes with new ones (which take defaults or null for what they are not sent). */
+    private static void partialUpsert(MilvusClientV2 client, Subject s, Random r, long[] nextKey) {
         List<JsonPrimitive> keys = pickStored(s, r);
-        List<RandomSchema.Field> subset = s.schema.partialSubset(r);
+        int fresh = r.nextInt(3) == 0 ? 1 + r.nextInt(2) : 0;
+        for (int i = 0; i < fresh; i++) {
+            keys.add(s.schema.key(nextKey[0]++));
+        }
+        List<RandomSchema.Field> subset = s.schema.partialSubset(r, fresh > 0);
         List<JsonObject> rows = new ArrayList<>();
         for (JsonPrimitive key : keys) {
-            rows.add(s.schema.partialRow(key, subset, s.rows.get(key.toString()), r));
+            rows.add(s.schema.partialRow(key, subset, s.rows.getOrDefault(key.toString(), Map.of()), r));
         }
         client.upsert(UpsertReq.builder().collectionName(s.name).data(rows).partialUpdate(true).build());
         for (int i = 0; i < keys.size(); i++) {
             String k = keys.get(i).toString();
-            s.rows.put(k, s.schema.merged(s.rows.get(k), rows.get(i)));
+            Map<String, String> stored = s.rows.get(k);
+            s.put(keys.get(i), stored == null ? s.schema.expected(rows.get(i), keys.get(i)) : s.schema.merged(stored, rows.get(i)));
         }
     }
 
