@@ -6,6 +6,7 @@ import io.elanus.common.Params;
 import io.elanus.expr.FilterCompiler;
 import io.elanus.expr.FilterPlan;
 import io.elanus.proto.CollectionInfo;
+import io.elanus.proxy.validation.DefaultValues;
 import io.elanus.querycoord.QueryCoordClient;
 import io.elanus.querynode.Hit;
 import io.elanus.querynode.QueryNodeClient;
@@ -131,16 +132,17 @@ final class QueryHandler {
         List<FieldData> out = new ArrayList<>(given);
         for (FieldSchema f : missing) {
             FieldDataBuilder b = new FieldDataBuilder(f, null, rows);
-            Column nulls = null;
+            Column absent = null;
             for (int row = 0; row < rows; row++) {
                 Hit h = stored.get(DmlHandler.keyAt(keys, row));
                 if (h != null) {
                     b.append(h.chunk().column(f.getFieldID()), h.row());
-                } else if (f.getNullable() || f.getIsDynamic()) {
-                    if (nulls == null) {
-                        nulls = nullColumn(f);
+                } else if (f.hasDefaultValue() || f.getNullable() || f.getIsDynamic()) {
+                    // A new row gets what an insert without the field gets: its default value, else null (Milvus 2.6).
+                    if (absent == null) {
+                        absent = f.hasDefaultValue() ? FieldDataCodec.toColumn(f, DefaultValues.fill(f, null, 1), 1) : nullColumn(f);
                     }
-                    b.append(nulls, 0);
+                    b.append(absent, 0);
                 } else {
                     throw MilvusException.invalidParameter("fieldSchema(" + f.getName()
                             + ") has no corresponding fieldData pass in for a new row in partial update");

@@ -19,12 +19,12 @@ import java.util.BitSet;
  * Milvus's proxy does before writing: the result has no nulls, its values padded to every row,
  * and {@code valid_data} all true for a nullable field, empty otherwise.
  */
-final class DefaultValues {
+public final class DefaultValues {
     private DefaultValues() {
     }
 
     /** {@code data == null}: the field was not sent, every row takes the default. */
-    static FieldData fill(FieldSchema field, FieldData data, int numRows) {
+    public static FieldData fill(FieldSchema field, FieldData data, int numRows) {
         ValueField def = field.getDefaultValue();
         Column base = data == null ? null : FieldDataCodec.toColumn(field, data, numRows);
         BitSet fill = new BitSet();
