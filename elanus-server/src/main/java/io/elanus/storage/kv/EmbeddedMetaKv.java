@@ -78,7 +78,7 @@ public final class EmbeddedMetaKv implements MetaKv {
     private final TreeMap<String, KvEntry> map = new TreeMap<>();
     private final Settings settings;
     private final ScheduledExecutorService maintenance;
-    private final StorageFaultLog faults = new StorageFaultLog("meta store");
+    private final StorageFaultLog faults;
     private DataDirGuard guard;
     private KvLog log;
     private WatchHub watchHub;
@@ -87,8 +87,9 @@ public final class EmbeddedMetaKv implements MetaKv {
     private boolean snapshotRunning;
     private volatile boolean closed;
 
-    private EmbeddedMetaKv(Settings settings) {
+    private EmbeddedMetaKv(Path dir, Settings settings) {
         this.settings = settings;
+        this.faults = new StorageFaultLog("meta store", dir);
         this.maintenance = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("elanus-kv-maintenance").factory());
     }
@@ -103,7 +104,7 @@ public final class EmbeddedMetaKv implements MetaKv {
 
     /** As {@link #open(Path, Settings)}, opening log files through {@code opener} (tests inject faults there). */
     public static EmbeddedMetaKv open(Path dir, Settings settings, ChannelOpener opener) {
-        EmbeddedMetaKv kv = new EmbeddedMetaKv(settings);
+        EmbeddedMetaKv kv = new EmbeddedMetaKv(dir, settings);
         try {
             kv.recover(dir, opener);
         } catch (IOException | RuntimeException e) {
