@@ -61,6 +61,16 @@ public final class ElanusServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a server on a free port with {@code dataDir} as its data directory (e.g. a small file
+     * system mounted by the test); {@link #close} empties it.
+     */
+    public static ElanusServerProcess startIn(Path dataDir) {
+        ElanusServerProcess server = new ElanusServerProcess(dataDir, ChildProcess.freePort(), ChildProcess.freePort());
+        server.launch();
+        return server;
+    }
+
     public int port() {
         return port;
     }

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -28,6 +29,8 @@ public final class ProxyTimeTicks {
     private final long sourceId;
     private final Map<Long, Long> reported = new HashMap<>();
     private long lastTick;
+    /** Channels whose last tick failed (logged once when they start failing). */
+    private final Set<String> failing = new HashSet<>();
 
     public ProxyTimeTicks(Wal wal, Supplier<Set<String>> channelsInUse, long sourceId) {
         this.wal = wal;
@@ -59,8 +62,18 @@ public final class ProxyTimeTicks {
         }
         byte[] msg = WalMessage.newBuilder().setType(WalMsgType.TIME_TICK).setTimestamp(tick).setSourceId(sourceId)
                 .build().toByteArray();
+        // Each channel on its own: one that cannot be written (a failed WAL channel) never holds back the others.
         for (String pchannel : channelsInUse.get()) {
-            wal.append(pchannel, msg);
+            try {
+                wal.append(pchannel, msg);
+                if (failing.remove(pchannel)) {
+                    LOG.info("time ticks to channel {} go through again", pchannel);
+                }
+            } catch (RuntimeException e) {
+                if (failing.add(pchannel)) {
+                    LOG.warn("time ticks to channel {} fail: {}", pchannel, e.getMessage());
+                }
+            }
         }
         lastTick = tick;
     }

@@ -3,6 +3,9 @@ package io.elanus.storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,15 +15,25 @@ import java.util.Map;
  * The storage faults a backend has right now, keyed by what failed (a WAL channel, the meta log):
  * each is logged once when it starts and once when it clears, never per failed request. Health
  * reports {@link #active()} while any lasts. Thread-safe.
+ *
+ * <p>A full disk clears only once the file system has {@link #DISK_HEADROOM_BYTES} free again: on a
+ * full disk small writes (time ticks) can still land in the unused end of a file's last block
+ * while every real write fails, and health must not flap back to healthy on those.
  */
 public final class StorageFaultLog {
     private static final Logger LOG = LoggerFactory.getLogger(StorageFaultLog.class);
 
+    /** Free space that proves a full disk was relieved. */
+    public static final long DISK_HEADROOM_BYTES = 1L << 20;
+
     private final String backend;
+    private final Path dir;
     private final Map<String, StorageFaultException> active = new LinkedHashMap<>();
 
-    public StorageFaultLog(String backend) {
+    /** {@code dir} is the backend's directory: its file system's free space decides when a full disk is over. */
+    public StorageFaultLog(String backend, Path dir) {
         this.backend = backend;
+        this.dir = dir;
     }
 
     /** Records the fault of {@code key}; logs it when the key had none (or a fault of another kind). */
@@ -42,10 +55,22 @@ public final class StorageFaultLog {
             if (active.isEmpty()) {
                 return;
             }
-            previous = active.remove(key);
+            previous = active.get(key);
+            if (previous == null || (previous.kind() == StorageFaultException.Kind.DISK_FULL && !hasHeadroom())) {
+                return;
+            }
+            active.remove(key);
         }
         if (previous != null) {
             LOG.info("{} {} recovered; writes resume (was: {})", backend, key, previous.getMessage());
+        }
+    }
+
+    private boolean hasHeadroom() {
+        try {
+            return Files.getFileStore(dir).getUsableSpace() >= DISK_HEADROOM_BYTES;
+        } catch (IOException e) {
+            return false;
         }
     }
 

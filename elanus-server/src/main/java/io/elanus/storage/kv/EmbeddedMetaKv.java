@@ -78,7 +78,7 @@ public final class EmbeddedMetaKv implements MetaKv {
     private final TreeMap<String, KvEntry> map = new TreeMap<>();
     private final Settings settings;
     private final ScheduledExecutorService maintenance;
-    private final StorageFaultLog faults = new StorageFaultLog("meta store");
+    private final StorageFaultLog faults;
     private DataDirGuard guard;
     private KvLog log;
     private WatchHub watchHub;
@@ -87,8 +87,9 @@ public final class EmbeddedMetaKv implements MetaKv {
     private boolean snapshotRunning;
     private volatile boolean closed;
 
-    private EmbeddedMetaKv(Settings settings) {
+    private EmbeddedMetaKv(Path dir, Settings settings) {
         this.settings = settings;
+        this.faults = new StorageFaultLog("meta store", dir);
         this.maintenance = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("elanus-kv-maintenance").factory());
     }
@@ -103,7 +104,7 @@ public final class EmbeddedMetaKv implements MetaKv {
 
     /** As {@link #open(Path, Settings)}, opening log files through {@code opener} (tests inject faults there). */
     public static EmbeddedMetaKv open(Path dir, Settings settings, ChannelOpener opener) {
-        EmbeddedMetaKv kv = new EmbeddedMetaKv(settings);
+        EmbeddedMetaKv kv = new EmbeddedMetaKv(dir, settings);
         try {
             kv.recover(dir, opener);
         } catch (IOException | RuntimeException e) {
@@ -131,7 +132,7 @@ public final class EmbeddedMetaKv implements MetaKv {
 
             @Override
             public void mutation(KvCodec.Mutation mutation) {
-                replayed.addAll(apply(mutation.revision(), mutation.ops()));
+                replayed.addAll(apply(map, mutation.revision(), mutation.ops()));
             }
         });
         revision = replayed.isEmpty() ? snapshotRevision[0] : replayed.getLast().entry().modRevision();
@@ -317,7 +318,7 @@ public final class EmbeddedMetaKv implements MetaKv {
         } catch (IOException e) {
             throw StorageFaultException.classify(log.activePath(), e);
         }
-        List<KvEvent> events = apply(next, ops);
+        List<KvEvent> events = apply(map, next, ops);
         revision = next;
         watchHub.stage(next, events);
         return new Written(next, sync);
@@ -332,27 +333,29 @@ public final class EmbeddedMetaKv implements MetaKv {
         if (!log.needsRepair()) {
             return;
         }
+        guard.ensureNotLost();
         try {
             long durable = log.repair();
             if (durable == revision) {
                 return;
             }
-            map.clear();
+            TreeMap<String, KvEntry> rebuilt = new TreeMap<>();
             long replayed = log.replay(new KvLog.Replay() {
                 @Override
                 public void snapshot(long rev, List<KvEntry> entries) {
-                    entries.forEach(e -> map.put(e.key(), e));
+                    entries.forEach(e -> rebuilt.put(e.key(), e));
                 }
 
                 @Override
                 public void mutation(KvCodec.Mutation mutation) {
-                    apply(mutation.revision(), mutation.ops());
+                    apply(rebuilt, mutation.revision(), mutation.ops());
                 }
             });
             if (replayed != durable) {
-                throw new IllegalStateException("meta store log replays to revision " + replayed
-                        + " after a repair to revision " + durable);
+                throw new IOException("meta store log replays to revision " + replayed + " after a repair to revision " + durable);
             }
+            map.clear();
+            map.putAll(rebuilt);
             revision = durable;
             watchHub.discardAbove(durable);
             LOG.warn("meta store rolled back to revision {} after a failed fsync", durable);
@@ -373,7 +376,7 @@ public final class EmbeddedMetaKv implements MetaKv {
     }
 
     /** Applies a revision's ops to the map with etcd's bookkeeping; returns the events. */
-    private List<KvEvent> apply(long rev, List<KvOp> ops) {
+    private static List<KvEvent> apply(TreeMap<String, KvEntry> map, long rev, List<KvOp> ops) {
         List<KvEvent> events = new ArrayList<>(ops.size());
         for (KvOp op : ops) {
             KvEntry previous = map.get(op.key());

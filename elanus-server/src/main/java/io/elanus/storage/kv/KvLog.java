@@ -336,7 +336,18 @@ final class KvLog {
     /** Makes every appended mutation durable and closes the log; the caller stops appends first. */
     void close() throws IOException {
         try {
-            sync.close();
+            boolean lost = false;
+            try {
+                guard.ensureNotLost();
+            } catch (StorageFaultException e) {
+                lost = true;
+            }
+            if (lost || needsRepair()) {
+                // Those mutations were never acknowledged: nothing to make durable.
+                sync.abandon(new IOException("meta store closed after a fault"));
+            } else {
+                sync.close();
+            }
         } finally {
             active.close();
         }

@@ -54,11 +54,12 @@ public final class LocalObjectStore implements ObjectStore {
     private final Path root;
     private final Path staging;
     private final DataDirGuard guard;
-    private final StorageFaultLog faults = new StorageFaultLog("object store");
+    private final StorageFaultLog faults;
 
     public LocalObjectStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
         this.staging = this.root.resolve(STAGING);
+        this.faults = new StorageFaultLog("object store", this.root);
         try {
             Files.createDirectories(staging);
             clearStaging();

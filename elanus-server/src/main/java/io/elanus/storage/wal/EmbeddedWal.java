@@ -51,7 +51,7 @@ public final class EmbeddedWal implements Wal {
     private final long segmentBytes;
     private final ChannelOpener opener;
     private final ConcurrentHashMap<String, WalChannel> channels = new ConcurrentHashMap<>();
-    private final StorageFaultLog faults = new StorageFaultLog("WAL");
+    private final StorageFaultLog faults;
     private DataDirGuard guard;
     private volatile boolean closed;
 
@@ -59,6 +59,7 @@ public final class EmbeddedWal implements Wal {
         this.dir = dir;
         this.segmentBytes = segmentBytes;
         this.opener = opener;
+        this.faults = new StorageFaultLog("WAL", dir);
     }
 
     public static EmbeddedWal open(Path dir) {

@@ -295,6 +295,24 @@ final class WalChannel {
         }
     }
 
+    /**
+     * Makes every written record durable, unless a fault already stopped that (a failed fsync, a
+     * deleted directory): those records were never acknowledged, so closing just drops them.
+     */
+    private void closeSync() throws IOException {
+        boolean lost = false;
+        try {
+            guard.ensureNotLost();
+        } catch (StorageFaultException e) {
+            lost = true;
+        }
+        if (lost || unsyncedRoll != null || sync.failed()) {
+            sync.abandon(new IOException("WAL channel " + name + " closed after a fault"));
+        } else {
+            sync.close();
+        }
+    }
+
     void close() {
         appendLock.lock();
         try {
@@ -302,9 +320,12 @@ final class WalChannel {
                 return;
             }
             closed = true;
-            sync.close();
-            for (WalSegment segment : segments.values()) {
-                segment.close();
+            try {
+                closeSync();
+            } finally {
+                for (WalSegment segment : segments.values()) {
+                    segment.close();
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("WAL channel " + name + ": close failed", e);
