@@ -67,6 +67,11 @@ public final class ElanusServerProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The server process's pid. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }
