@@ -66,7 +66,8 @@ public final class ElanusServerProcess implements AutoCloseable {
      * system mounted by the test); {@link #close} empties it.
      */
     public static ElanusServerProcess startIn(Path dataDir) {
-        ElanusServerProcess server = new ElanusServerProcess(dataDir, ChildProcess.freePort(), ChildProcess.freePort());
+        ElanusServerProcess server = new ElanusServerProcess(dataDir, ChildProcess.freePort(), ChildProcess.freePort(),
+                List.of(DEFAULT_HEAP));
         server.launch();
         return server;
     }
@@ -91,6 +92,11 @@ public final class ElanusServerProcess implements AutoCloseable {
     /** The output file of the current (or, once stopped, the last) start. */
     public Path logFile() {
         return lastLog;
+    }
+
+    /** The server process's pid. */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {

@@ -3,9 +3,13 @@ package io.elanus.it;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.IndexParam;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
+import io.milvus.v2.exception.MilvusClientException;
 import io.milvus.v2.service.collection.request.DescribeCollectionReq;
+import io.milvus.v2.service.collection.request.DropCollectionReq;
+import io.milvus.v2.service.database.request.DropDatabaseReq;
 import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.index.request.CreateIndexReq;
+import io.milvus.v2.service.vector.request.DeleteReq;
 import io.milvus.v2.service.vector.request.InsertReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
@@ -17,9 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static io.elanus.it.MilvusAssertions.COLLECTION_NOT_FOUND;
+import static io.elanus.it.MilvusAssertions.DATABASE_INVALID_NAME;
 import static io.elanus.it.MilvusAssertions.PARAMETER_INVALID;
 import static io.elanus.it.MilvusAssertions.UNWRAPPED_ERROR;
 import static io.elanus.it.MilvusAssertions.assertServerError;
@@ -27,6 +34,7 @@ import static io.elanus.it.MilvusAssertions.awaitLoaded;
 import static io.elanus.it.SearchAndQueryTest.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Requests Milvus rejects, with the codes Milvus 2.6 returns in {@code Status.code}; after each one the server must
@@ -146,5 +154,87 @@ class ErrorCodesTest extends SharedServerTestBase {
     void creatingACollectionThatAlreadyExistsWithAnotherSchemaIsRejected() {
         assertServerError(() -> client.createCollection(CreateCollectionReq.builder().collectionName(healthy).dimension(DIM * 2).build()),
                 PARAMETER_INVALID, UNWRAPPED_ERROR);
+    }
+
+    // ---------------------------------------------------------------- requests Milvus refuses (issue 9)
+
+    /** knowhere's HNSW checks: ef in [1, 2^31-1] and not below k; the healthy collection's AUTOINDEX is HNSW. */
+    @ParameterizedTest(name = "ef {0}")
+    @ValueSource(longs = {-1, 0, 5, 2_147_483_648L})
+    void hnswSearchWithAnEfOutOfRangeOrBelowTopKIsRejected(long ef) {
+        MilvusClientException e = assertServerError(() -> client.search(SearchReq.builder().collectionName(healthy)
+                .data(List.of(new FloatVec(VECTOR))).limit(10).searchParams(Map.of("ef", ef)).build()), PARAMETER_INVALID);
+        String expected = ef > Integer.MAX_VALUE ? "Arithmetic overflow: param 'ef' (2147483648) should not bigger than 2147483647"
+                : ef < 1 ? "Out of range in json: param 'ef' (" + ef + ") should be in range [1, 2147483647]"
+                : "ef(5) should be larger than k(10)";
+        assertMessageContains(e, expected);
+    }
+
+    @Test
+    void hnswSearchWithAnEfOfAtLeastTopKIsServed() {
+        SearchReq search = SearchReq.builder().collectionName(healthy).data(List.of(new FloatVec(VECTOR))).limit(10)
+                .searchParams(Map.of("ef", 10)).consistencyLevel(ConsistencyLevel.STRONG).build();
+        assertEquals(1L, client.search(search).getSearchResults().get(0).get(0).getId());
+    }
+
+    @ParameterizedTest(name = "component {0}")
+    @ValueSource(floats = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY})
+    void searchWithANonFiniteQueryVectorIsRejected(float bad) {
+        MilvusClientException e = assertServerError(() -> client.search(SearchReq.builder().collectionName(healthy)
+                .data(List.of(new FloatVec(new float[]{1, bad, 3, 4}))).limit(1).build()), PARAMETER_INVALID);
+        String rendered = Float.isNaN(bad) ? "NaN" : bad > 0 ? "+Inf" : "-Inf";
+        assertMessageContains(e, "value '" + rendered + "' is not a number or infinity");
+    }
+
+    /** Milvus's validateMaxQueryResultWindow; the SDK sends only positive values, so the raw query params carry these. */
+    @Test
+    void queryWithANegativeLimitOrOffsetIsRejected() {
+        MilvusClientException limit = assertServerError(() -> client.query(QueryReq.builder().collectionName(healthy)
+                .filter("id > 0").queryParams(Map.of("limit", "-1")).build()), PARAMETER_INVALID);
+        assertMessageContains(limit, "invalid max query result window, limit [-1] is invalid, should be greater than 0");
+        MilvusClientException offset = assertServerError(() -> client.query(QueryReq.builder().collectionName(healthy)
+                .filter("id > 0").queryParams(Map.of("limit", "10", "offset", "-1")).build()), PARAMETER_INVALID);
+        assertMessageContains(offset, "invalid max query result window, offset [-1] is invalid, should be gte than 0");
+    }
+
+    @Test
+    void dropCollectionWithAnEmptyNameIsRejected() {
+        MilvusClientException e = assertServerError(() -> client.dropCollection(DropCollectionReq.builder().collectionName("").build()),
+                PARAMETER_INVALID);
+        assertMessageContains(e, "collection name should not be empty");
+    }
+
+    @Test
+    void dropDatabaseWithAnEmptyNameIsRejected() {
+        MilvusClientException e = assertServerError(() -> client.dropDatabase(DropDatabaseReq.builder().databaseName("").build()),
+                DATABASE_INVALID_NAME);
+        assertMessageContains(e, "database name couldn't be empty");
+    }
+
+    /** A delete by ids becomes "id in [...]": 200,000 ids make a filter longer than proxy.maxExprLength (1 MiB by default). */
+    @Test
+    void deleteWithAFilterLongerThanTheExpressionLimitIsRejectedAndDeletesNothing() {
+        List<Object> ids = new ArrayList<>();
+        for (long id = 0; id < 200_000; id++) {
+            ids.add(id);
+        }
+        MilvusClientException e = assertServerError(() -> client.delete(DeleteReq.builder().collectionName(healthy).ids(ids).build()),
+                PARAMETER_INVALID);
+        assertMessageContains(e, "more than proxy.maxExprLength (1048576)");
+    }
+
+    @Test
+    void queryWithMoreTemplateValuesThanTheLimitIsRejected() {
+        List<Long> ids = new ArrayList<>();
+        for (long id = 0; id < 131_073; id++) {
+            ids.add(id);
+        }
+        MilvusClientException e = assertServerError(() -> client.query(QueryReq.builder().collectionName(healthy)
+                .filter("id in {ids}").filterTemplateValues(Map.of("ids", ids)).build()), PARAMETER_INVALID);
+        assertMessageContains(e, "the filter's template values hold 131073 values, more than proxy.maxExprTemplateTerms (131072)");
+    }
+
+    private static void assertMessageContains(MilvusClientException e, String expected) {
+        assertTrue(e.getMessage().contains(expected), () -> "expected \"" + expected + "\" in: " + e.getMessage());
     }
 }

@@ -28,6 +28,7 @@ public final class MilvusAssertions {
     public static final int COLLECTION_NOT_LOADED = 101;
     public static final int INDEX_NOT_FOUND = 700;
     public static final int DATABASE_NOT_FOUND = 800;
+    public static final int DATABASE_INVALID_NAME = 802;
     public static final int PARAMETER_INVALID = 1100;
     public static final int ALIAS_NOT_FOUND = 1600;
     /**

@@ -23,6 +23,10 @@ public final class Params {
     public static final ParamKey TOPK_LIMIT = new ParamKey("common.topKLimit", ParamKey.Kind.INT, "16384", "largest topK, nq and offset+limit");
     public static final ParamKey MAX_RESULT_ENTRIES = new ParamKey("proxy.maxResultEntries", ParamKey.Kind.LONG, "10000000",
             "largest nq * (offset + limit) of one search, so a single request cannot exhaust memory (Elanus's default; Milvus's is unlimited)");
+    public static final ParamKey PROXY_MAX_EXPR_LENGTH = new ParamKey("proxy.maxExprLength", ParamKey.Kind.INT, "1048576",
+            "longest filter expression in characters, 0 for no limit (Elanus's limit; Milvus has none)");
+    public static final ParamKey PROXY_MAX_EXPR_TEMPLATE_TERMS = new ParamKey("proxy.maxExprTemplateTerms", ParamKey.Kind.INT, "131072",
+            "most values in a filter's template arrays, 0 for no limit (Elanus's limit; Milvus has none)");
     public static final ParamKey DML_CHANNEL_NUM = new ParamKey("rootCoord.dmlChannelNum", ParamKey.Kind.INT, "16", "physical DML channels in the WAL");
     public static final ParamKey MAX_DATABASE_NUM = new ParamKey("rootCoord.maxDatabaseNum", ParamKey.Kind.INT, "64", "databases");
     public static final ParamKey MAX_PARTITION_NUM = new ParamKey("rootCoord.maxPartitionNum", ParamKey.Kind.INT, "1024", "partitions per collection");
@@ -68,7 +72,8 @@ public final class Params {
 
     public static final List<ParamKey> ALL = List.of(PROXY_PORT, PROXY_MAX_NAME_LENGTH, PROXY_MAX_FIELD_NUM,
             PROXY_MAX_VECTOR_FIELD_NUM, PROXY_MAX_SHARD_NUM, PROXY_MAX_DIMENSION, PROXY_TIME_TICK_INTERVAL,
-            PROXY_MAX_TASK_NUM, METRICS_PORT, GRPC_SERVER_MAX_RECV_SIZE, MAX_RESULT_ENTRIES, DEFAULT_PARTITION_NAME,
+            PROXY_MAX_TASK_NUM, METRICS_PORT, GRPC_SERVER_MAX_RECV_SIZE, MAX_RESULT_ENTRIES, PROXY_MAX_EXPR_LENGTH, PROXY_MAX_EXPR_TEMPLATE_TERMS,
+            DEFAULT_PARTITION_NAME,
             GRACEFUL_TIME, TOPK_LIMIT, DML_CHANNEL_NUM, MAX_DATABASE_NUM, MAX_PARTITION_NUM,
             MAX_COLLECTION_NUM_PER_DB, SEGMENT_MAX_SIZE, SYNC_PERIOD, QUOTA_AND_LIMITS_ENABLED, MEM_PROTECTION_ENABLED,
             DATANODE_MEMORY_LOW_WATER_LEVEL, DATANODE_MEMORY_HIGH_WATER_LEVEL, QUERYNODE_MEMORY_LOW_WATER_LEVEL,

@@ -59,7 +59,20 @@ final class DdlHandler {
     }
 
     void dropDatabase(String name) {
+        if (name.isEmpty()) {
+            // Milvus's ValidateDatabaseName: merr.WrapErrDatabaseNameInvalid(name, "database name couldn't be empty").
+            throw new MilvusException(MilvusError.DATABASE_INVALID_NAME,
+                    "database name couldn't be empty: " + MilvusError.DATABASE_INVALID_NAME.message + "[database=]");
+        }
         rootCoord.dropDatabase(name);
+    }
+
+    /** Milvus checks the name first (an empty one is refused, not treated as "nothing to drop"). */
+    void dropCollection(String db, String name) {
+        if (name.trim().isEmpty()) {
+            throw MilvusException.invalidParameter("collection name should not be empty");
+        }
+        rootCoord.dropCollection(db, name);
     }
 
     ListDatabasesResponse listDatabases() {

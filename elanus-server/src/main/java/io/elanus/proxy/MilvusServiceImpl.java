@@ -187,7 +187,7 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
     @Override
     public void dropCollection(DropCollectionRequest req, StreamObserver<Status> out) {
         replyStatus(out, () -> scheduler.ddl(() -> {
-            rootCoord.dropCollection(db(req.getDbName()), req.getCollectionName());
+            ddl.dropCollection(db(req.getDbName()), req.getCollectionName());
             return null;
         }));
     }
@@ -437,7 +437,12 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
 
     @Override
     public void delete(DeleteRequest req, StreamObserver<MutationResult> out) {
-        reply(out, () -> guardedWrite(() -> scheduler.dml(ts -> dml.delete(db(req.getDbName()), req, ts))).toBuilder().setStatus(OK).build(),
+        reply(out, () -> {
+                    // Refused before it takes a place in the DML queue.
+                    query.checkFilterSize(req.getExpr(), req.getExprTemplateValuesMap());
+                    return guardedWrite(() -> scheduler.dml(ts -> dml.delete(db(req.getDbName()), req, ts))).toBuilder()
+                            .setStatus(OK).build();
+                },
                 s -> MutationResult.newBuilder().setStatus(s).build());
     }
 

@@ -90,7 +90,7 @@ public final class Proxy extends RoleComponent {
                 // The Milvus SDKs ping frequently to keep idle channels alive; accept it like Milvus does.
                 .permitKeepAliveTime(1, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
-                .addService(ServerInterceptors.intercept(service, new RequestContext()))
+                .addService(ServerInterceptors.intercept(UndecodableRequests.guard(service.bindService()), new RequestContext()))
                 .build();
     }
 

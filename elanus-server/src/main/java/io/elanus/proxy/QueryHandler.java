@@ -3,6 +3,7 @@ package io.elanus.proxy;
 import io.elanus.common.Config;
 import io.elanus.common.MilvusException;
 import io.elanus.common.Params;
+import io.elanus.proxy.validation.FilterLimits;
 import io.elanus.expr.FilterCompiler;
 import io.elanus.expr.FilterPlan;
 import io.elanus.proto.CollectionInfo;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -41,30 +43,33 @@ final class QueryHandler {
     private final QueryCoordClient queryCoord;
     private final Config config;
     private final TimeTickSender.ReadTick tickNow;
+    private final FilterLimits filterLimits;
 
     QueryHandler(RootCoordClient rootCoord, QueryCoordClient queryCoord, Config config, TimeTickSender.ReadTick tickNow) {
         this.rootCoord = rootCoord;
         this.queryCoord = queryCoord;
         this.config = config;
         this.tickNow = tickNow;
+        this.filterLimits = new FilterLimits(config);
     }
 
     QueryResults query(String db, QueryRequest req) {
         CollectionInfo c = rootCoord.describeCollection(db, req.getCollectionName());
-        long limit = intParam(req, "limit", -1);
-        long offset = intParam(req, "offset", 0);
+        // Milvus: without a limit the query is unbounded (and the offset ignored); with one, both are checked.
+        Long givenLimit = intParam(req, "limit");
+        long limit = givenLimit == null ? -1 : givenLimit;
+        long offset = givenLimit == null ? 0 : Objects.requireNonNullElse(intParam(req, "offset"), 0L);
         boolean count = req.getOutputFieldsList().stream().anyMatch(f -> f.trim().equalsIgnoreCase(COUNT));
         if (count && req.getOutputFieldsCount() > 1) {
             throw MilvusException.invalidParameter("count entities with pagination is not allowed");
         }
-        if (req.getExpr().isBlank() && limit < 0 && !count) {
+        if (req.getExpr().isBlank() && givenLimit == null && !count) {
             throw MilvusException.invalidParameter("empty expression should be used with limit");
         }
-        int topkLimit = config.getInt(Params.TOPK_LIMIT);
-        if (limit >= 0 && (limit + offset > topkLimit || limit + offset <= 0)) {
-            throw MilvusException.invalidParameter("invalid max query result window, (offset+limit) should be in range [1, "
-                    + topkLimit + "], but got " + (limit + offset));
+        if (givenLimit != null) {
+            checkResultWindow(offset, limit);
         }
+        filterLimits.check(req.getExpr(), req.getExprTemplateValuesMap());
         FilterPlan filter = req.getExpr().isBlank() ? null
                 : FilterCompiler.compile(req.getExpr(), c.getSchema(), req.getExprTemplateValuesMap());
         ReadScope scope = ReadScope.resolve(c, req.getPartitionNamesList(), queryCoord, req.getConsistencyLevel(),
@@ -176,15 +181,37 @@ final class QueryHandler {
     }
 
 
-    private static long intParam(QueryRequest req, String key, long dflt) {
+    /** Milvus's validateMaxQueryResultWindow, with its messages behind "invalid max query result window, ". */
+    private void checkResultWindow(long offset, long limit) {
+        String prefix = "invalid max query result window, ";
+        if (offset < 0) {
+            throw MilvusException.invalidParameter(prefix + "offset [" + offset + "] is invalid, should be gte than 0");
+        }
+        if (limit <= 0) {
+            throw MilvusException.invalidParameter(prefix + "limit [" + limit + "] is invalid, should be greater than 0");
+        }
+        int topkLimit = config.getInt(Params.TOPK_LIMIT);
+        if (limit + offset > topkLimit) {
+            throw MilvusException.invalidParameter(prefix + "(offset+limit) should be in range [1, " + topkLimit
+                    + "], but got " + (limit + offset));
+        }
+    }
+
+    /** Checks a filter's size before it is parsed (see {@link FilterLimits}); used by delete too. */
+    void checkFilterSize(String expr, Map<String, io.milvus.grpc.TemplateValue> templates) {
+        filterLimits.check(expr, templates);
+    }
+
+    /** The query parameter's value, or null when it is absent. */
+    private static Long intParam(QueryRequest req, String key) {
         String v = TypeParams.get(req.getQueryParamsList(), key).orElse(null);
         if (v == null || v.isBlank()) {
-            return dflt;
+            return null;
         }
         try {
             return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw MilvusException.invalidParameter(key + " [" + v + "] is invalid, should be an integer");
+            throw MilvusException.invalidParameter(key + " [" + v + "] is invalid");
         }
     }
 

@@ -2,6 +2,7 @@ package io.elanus.proxy;
 
 import com.google.protobuf.ByteString;
 import io.elanus.common.MilvusException;
+import io.elanus.proxy.validation.ValidationErrors;
 import io.elanus.segment.FieldSchemas;
 import io.elanus.segment.HalfFloats;
 import io.elanus.segment.SparseRows;
@@ -57,6 +58,7 @@ final class QueryVectorParser {
                     case BFloat16Vector -> HalfFloats.bf16ToFloat(buf.getShort());
                     default -> buf.getFloat();
                 };
+                requireFinite(vec[i]);
             }
             out[q] = vec;
         }
@@ -82,8 +84,18 @@ final class QueryVectorParser {
                 throw MilvusException.invalidParameter("invalid sparse float vector: length of the byte array must be a multiple of 8");
             }
             SparseRows.parse(ph.getValues(q), idx, val, q);
+            for (float v : val[q]) {
+                requireFinite(v);
+            }
         }
         return new SparseQueries(idx, val);
+    }
+
+    /** NaN or infinity would rank arbitrarily; refused with the message inserts get for them. */
+    private static void requireFinite(float v) {
+        if (!Float.isFinite(v)) {
+            throw ValidationErrors.notANumber(v);
+        }
     }
 
     private static void checkDim(int actualBytes, int expectedBytes, int width, int dim, FieldSchema field) {

@@ -13,6 +13,8 @@ import io.elanus.expr.FilterCompiler;
 import io.elanus.expr.FilterPlan;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.IndexMeta;
+import io.elanus.proxy.validation.FilterLimits;
+import io.elanus.proxy.validation.SearchParamChecks;
 import io.elanus.querycoord.QueryCoordClient;
 import io.elanus.querynode.Hit;
 import io.elanus.querynode.QueryNodeClient;
@@ -55,6 +57,7 @@ final class SearchHandler {
     private final QueryCoordClient queryCoord;
     private final Config config;
     private final TimeTickSender.ReadTick tickNow;
+    private final FilterLimits filterLimits;
 
     SearchHandler(RootCoordClient rootCoord, DataCoordClient dataCoord, QueryCoordClient queryCoord, Config config, TimeTickSender.ReadTick tickNow) {
         this.rootCoord = rootCoord;
@@ -62,6 +65,7 @@ final class SearchHandler {
         this.queryCoord = queryCoord;
         this.config = config;
         this.tickNow = tickNow;
+        this.filterLimits = new FilterLimits(config);
     }
 
     SearchResults search(String db, SearchRequest req) {
@@ -145,6 +149,7 @@ final class SearchHandler {
             throw MilvusException.invalidParameter("nq * (offset + limit) = " + ((long) nq * k)
                     + " exceeds proxy.maxResultEntries (" + maxEntries + ")");
         }
+        filterLimits.check(req.getDsl(), req.getExprTemplateValuesMap());
         FilterPlan filter = req.getDsl().isBlank() ? null
                 : FilterCompiler.compile(req.getDsl(), schema, req.getExprTemplateValuesMap());
         ReadScope scope = ReadScope.resolve(c, partitionNames, queryCoord, req.getConsistencyLevel(),
@@ -153,6 +158,7 @@ final class SearchHandler {
             // AUTOINDEX picks its own search effort (Milvus's "level" 1 aims at ~90% recall): HNSW ef of at least 100.
             params.put("ef", Integer.toString(Math.max(k, AUTOINDEX_MIN_EF)));
         }
+        SearchParamChecks.check(indexType(c, anns), params, k);
         SearchSpec spec = new SearchSpec(anns.getFieldID(), metric, queries, k, filter, scope.partitionIds(), params,
                 ignoreGrowing, scope.guaranteeTs(), outputFieldIds);
         List<List<Hit>> merged = new ArrayList<>();
@@ -280,6 +286,12 @@ final class SearchHandler {
             throw MilvusException.invalidParameter("metric type not match: invalid parameter[expected=" + indexed + "][actual=" + requested + "]");
         }
         return MetricType.parse(indexed);
+    }
+
+    /** The resolved index type of the field's index (AUTOINDEX already mapped to a concrete type), or "" if none. */
+    private String indexType(CollectionInfo c, FieldSchema anns) {
+        return dataCoord.indexes(c.getId()).stream().filter(i -> i.getFieldId() == anns.getFieldID())
+                .map(i -> TypeParams.get(i.getIndexParamsList(), "index_type").orElse("")).findFirst().orElse("");
     }
 
     private boolean isAutoIndex(CollectionInfo c, FieldSchema anns) {

@@ -8,7 +8,7 @@ import io.elanus.common.MilvusException;
  * {@code "<msg>: invalid parameter"}, {@code WrapErrParameterInvalid(expected, actual, msg)} gives
  * {@code "<msg>: invalid parameter[expected=..][actual=..]"}.
  */
-final class ValidationErrors {
+public final class ValidationErrors {
     private ValidationErrors() {
     }
 
@@ -32,7 +32,8 @@ final class ValidationErrors {
         return String.format("%f", v);
     }
 
-    static MilvusException notANumber(double v) {
+    /** Milvus's typeutil.VerifyFloat wording for NaN and infinities. */
+    public static MilvusException notANumber(double v) {
         return invalid("value '" + goFloat(v) + "' is not a number or infinity");
     }
 }
