@@ -40,13 +40,8 @@ class WriteQuotaGateTest {
         }
 
         @Override
-        public List<QuotaState> quotaStates() {
-            return List.of(QuotaState.DenyToWrite);
-        }
-
-        @Override
-        public List<String> quotaReasons() {
-            return List.of(REASON);
+        public Report report() {
+            return new Report(List.of(QuotaState.DenyToWrite), List.of(REASON));
         }
     };
 
