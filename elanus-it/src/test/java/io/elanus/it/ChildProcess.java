@@ -90,6 +90,10 @@ final class ChildProcess {
         return process.isAlive();
     }
 
+    int exitValue() {
+        return process.exitValue();
+    }
+
     long pid() {
         return process.pid();
     }

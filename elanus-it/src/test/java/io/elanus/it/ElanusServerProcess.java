@@ -25,15 +25,18 @@ public final class ElanusServerProcess implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final int healthPort;
-    private final List<String> jvmOptions;
+    /** Read and written by the test thread only. */
+    private List<String> jvmOptions;
+    private final Map<String, String> env;
     private ChildProcess process;
     private Path lastLog;
 
-    private ElanusServerProcess(Path dataDir, int port, int healthPort, List<String> jvmOptions) {
+    private ElanusServerProcess(Path dataDir, int port, int healthPort, List<String> jvmOptions, Map<String, String> env) {
         this.dataDir = dataDir;
         this.port = port;
         this.healthPort = healthPort;
         this.jvmOptions = jvmOptions;
+        this.env = env;
     }
 
     /** Starts a server on a free port with a fresh data directory under {@code target/}, with a 2 GB heap. */
@@ -43,12 +46,20 @@ public final class ElanusServerProcess implements AutoCloseable {
 
     /** As {@link #start()}, with the given JVM options (e.g. {@code -Xmx384m}) instead of the default heap; kept across restarts. */
     public static ElanusServerProcess start(List<String> jvmOptions) {
+        return start(jvmOptions, Map.of());
+    }
+
+    /**
+     * As {@link #start(List)}, with extra environment variables (configuration the Milvus way,
+     * e.g. {@code QUOTAANDLIMITS_ENABLED=false}); kept across restarts.
+     */
+    public static ElanusServerProcess start(List<String> jvmOptions, Map<String, String> env) {
         try {
             Path targetDir = Paths.get("target").toAbsolutePath();
             Files.createDirectories(targetDir);
             Path dataDir = Files.createTempDirectory(targetDir, "elanus-data-");
             ElanusServerProcess server = new ElanusServerProcess(dataDir, ChildProcess.freePort(), ChildProcess.freePort(),
-                    List.copyOf(jvmOptions));
+                    List.copyOf(jvmOptions), Map.copyOf(env));
             try {
                 server.launch();
             } catch (RuntimeException e) {
@@ -103,6 +114,21 @@ public final class ElanusServerProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The exit status of the server process, which must have ended. */
+    public int exitStatus() {
+        return process.exitValue();
+    }
+
+    /**
+     * Starts the server again on the same data directory and port with other JVM options, kept
+     * for later restarts (the environment stays); stops it first if it still runs.
+     */
+    public void restart(List<String> otherJvmOptions) {
+        stopGracefully();
+        jvmOptions = List.copyOf(otherJvmOptions);
+        launch();
+    }
+
     /** SIGKILL on Linux: the server gets no chance to flush or close anything. */
     public void kill9() {
         if (process != null) {
@@ -134,7 +160,7 @@ public final class ElanusServerProcess implements AutoCloseable {
         List<String> command = ServerClasspath.javaCommand(jvmOptions.toArray(String[]::new));
         command.addAll(List.of("standalone", "--data-dir", dataDir.toString(), "--port", Integer.toString(port),
                 "--metrics-port", Integer.toString(healthPort)));
-        process = ChildProcess.start("elanus-server", command, Map.of(), READY_MARKER, READY_TIMEOUT);
+        process = ChildProcess.start("elanus-server", command, env, READY_MARKER, READY_TIMEOUT);
         lastLog = process.logFile();
     }
 

@@ -40,12 +40,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class LowHeapIngestTest {
     private static final String HEAP = "-Xmx384m";
-    private static final int DIM = 768;
-    private static final int BATCH = 500;
+    static final int DIM = 768;
+    static final int BATCH = 500;
     private static final int WRITERS = 3;
     /** 3 x 400 x 500 rows of 3 KB is about 1.8 GB: far beyond the heap, so refusals must come. */
     private static final int MAX_BATCHES_PER_WRITER = 400;
-    private static final long ID_SPACE = 100_000_000L;
+    static final long ID_SPACE = 100_000_000L;
     private static final int SAMPLE_IDS = 300;
     private static final String COLLECTION = "low_heap_ingest";
     private static final int QUOTA_EXCEEDED = 9;
@@ -64,14 +64,7 @@ class LowHeapIngestTest {
         try (ElanusServerProcess server = ElanusServerProcess.start(List.of(HEAP))) {
             logs.add(server.logFile());
             MilvusClientV2 admin = client(server);
-            CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
-            schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
-            schema.addField(AddFieldReq.builder().fieldName("vector").dataType(DataType.FloatVector).dimension(DIM).build());
-            admin.createCollection(CreateCollectionReq.builder().collectionName(COLLECTION).collectionSchema(schema)
-                    .consistencyLevel(ConsistencyLevel.STRONG)
-                    .indexParams(List.of(IndexParam.builder().fieldName("vector").indexType(IndexParam.IndexType.FLAT)
-                            .metricType(IndexParam.MetricType.L2).build())).build());
-            awaitLoaded(admin, COLLECTION);
+            createLoadedCollection(admin, COLLECTION);
 
             List<Thread> writers = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
@@ -92,7 +85,7 @@ class LowHeapIngestTest {
                     + refusals.size() + " writer(s) refused");
 
             // Reads go on while writes are refused, and the server stays healthy as Milvus does.
-            assertEquals(ackedRows(), count(admin), "count(*) while writes are refused");
+            assertEquals(ackedRows(), count(admin, COLLECTION), "count(*) while writes are refused");
             CheckHealthResp health = admin.checkHealth();
             assertTrue(health.getIsHealthy(), "CheckHealth while writes are refused: " + health);
             admin.close();
@@ -102,7 +95,7 @@ class LowHeapIngestTest {
             logs.add(server.logFile());
             MilvusClientV2 reader = client(server);
             awaitLoaded(reader, COLLECTION);
-            assertEquals(ackedRows(), count(reader), "count(*) after a restart with the same heap");
+            assertEquals(ackedRows(), count(reader, COLLECTION), "count(*) after a restart with the same heap");
             assertSampleServed(reader, new Random(seed));
             reader.close();
             assertTrue(server.isAlive(), "the server died after the restart (log " + server.logFile() + ")");
@@ -111,6 +104,18 @@ class LowHeapIngestTest {
                 assertNoOutOfMemory(log);
             }
         }
+    }
+
+    /** Int64 primary key "id" and a 768-d float "vector" with a FLAT index, Strong consistency, loaded. */
+    static void createLoadedCollection(MilvusClientV2 client, String collection) {
+        CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
+        schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
+        schema.addField(AddFieldReq.builder().fieldName("vector").dataType(DataType.FloatVector).dimension(DIM).build());
+        client.createCollection(CreateCollectionReq.builder().collectionName(collection).collectionSchema(schema)
+                .consistencyLevel(ConsistencyLevel.STRONG)
+                .indexParams(List.of(IndexParam.builder().fieldName("vector").indexType(IndexParam.IndexType.FLAT)
+                        .metricType(IndexParam.MetricType.L2).build())).build());
+        awaitLoaded(client, collection);
     }
 
     private void ingest(ElanusServerProcess server, int writer) {
@@ -135,7 +140,7 @@ class LowHeapIngestTest {
         }
     }
 
-    private static List<JsonObject> rows(int writer, int batch, Random random) {
+    static List<JsonObject> rows(int writer, int batch, Random random) {
         List<JsonObject> rows = new ArrayList<>(BATCH);
         long first = writer * ID_SPACE + (long) batch * BATCH;
         for (int j = 0; j < BATCH; j++) {
@@ -155,8 +160,8 @@ class LowHeapIngestTest {
         return (long) acked.size() * BATCH;
     }
 
-    private static long count(MilvusClientV2 client) {
-        return (Long) client.query(QueryReq.builder().collectionName(COLLECTION).filter("")
+    static long count(MilvusClientV2 client, String collection) {
+        return (Long) client.query(QueryReq.builder().collectionName(collection).filter("")
                         .outputFields(List.of("count(*)")).consistencyLevel(ConsistencyLevel.STRONG).build())
                 .getQueryResults().get(0).getEntity().get("count(*)");
     }
@@ -178,7 +183,7 @@ class LowHeapIngestTest {
         assertEquals(distinct, found, "acknowledged ids served after the restart");
     }
 
-    private static void assertNoOutOfMemory(Path log) throws IOException {
+    static void assertNoOutOfMemory(Path log) throws IOException {
         if (log == null || !Files.exists(log)) {
             return;
         }
@@ -188,7 +193,7 @@ class LowHeapIngestTest {
         }
     }
 
-    private static MilvusClientV2 client(ElanusServerProcess server) {
+    static MilvusClientV2 client(ElanusServerProcess server) {
         MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(server.uri()).rpcDeadlineMs(120_000).build());
         // No client-side retries: a batch either got its acknowledgement or it did not.
         client.retryConfig(RetryConfig.builder().maxRetryTimes(1).build());

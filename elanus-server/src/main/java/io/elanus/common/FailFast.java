@@ -14,13 +14,14 @@ public final class FailFast {
     private FailFast() {
     }
 
-    /** Installs the default uncaught-exception handler: halts on an Error, prints anything else. */
+    /** Installs the default uncaught-exception handler: halts on an Error, reports anything else as the JVM would. */
     public static void install() {
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
             if (e instanceof Error error) {
                 throw halt("thread " + thread.getName(), error);
             }
-            System.err.println("elanus: thread " + thread.getName() + " died: " + e);
+            System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+            e.printStackTrace(System.err);
         });
     }
 

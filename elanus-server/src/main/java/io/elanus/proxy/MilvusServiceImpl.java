@@ -115,8 +115,9 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
                 return CheckHealthResponse.newBuilder().setStatus(OK).setIsHealthy(false).addAllReasons(reasons).build();
             }
             // Like Milvus: healthy while writes are denied for memory, with the quota state and its reason.
+            WriteQuota.Report quota = writeQuota.report();
             return CheckHealthResponse.newBuilder().setStatus(OK).setIsHealthy(true)
-                    .addAllQuotaStates(writeQuota.quotaStates()).addAllReasons(writeQuota.quotaReasons()).build();
+                    .addAllQuotaStates(quota.states()).addAllReasons(quota.reasons()).build();
         }, s -> CheckHealthResponse.newBuilder().setStatus(s).build());
     }
 

@@ -67,13 +67,9 @@ public final class QuotaCenter implements WriteQuota, AutoCloseable {
 
     /** Milvus's proxy stays healthy while it denies writes, and names the quota state and its reason. */
     @Override
-    public List<QuotaState> quotaStates() {
-        return protection.deniesWrites(source.usage().level()) ? List.of(QuotaState.DenyToWrite) : List.of();
-    }
-
-    @Override
-    public List<String> quotaReasons() {
-        return protection.deniesWrites(source.usage().level()) ? List.of(MEMORY_QUOTA_REASON) : List.of();
+    public Report report() {
+        return protection.deniesWrites(source.usage().level())
+                ? new Report(List.of(QuotaState.DenyToWrite), List.of(MEMORY_QUOTA_REASON)) : Report.NONE;
     }
 
     /** One monitor round (package-private for tests). */

@@ -6,6 +6,11 @@ import java.util.List;
 
 /** The proxy's view of the quota center: may a write go ahead, and what CheckHealth should report. */
 public interface WriteQuota {
+    /** Milvus's CheckHealth quota_states and their reasons, one reason per state, from one measurement. */
+    record Report(List<QuotaState> states, List<String> reasons) {
+        public static final Report NONE = new Report(List.of(), List.of());
+    }
+
     /** No quota (cluster roles, tests): every write goes ahead. */
     WriteQuota NONE = new WriteQuota() {
         @Override
@@ -13,13 +18,8 @@ public interface WriteQuota {
         }
 
         @Override
-        public List<QuotaState> quotaStates() {
-            return List.of();
-        }
-
-        @Override
-        public List<String> quotaReasons() {
-            return List.of();
+        public Report report() {
+            return Report.NONE;
         }
     };
 
@@ -30,9 +30,6 @@ public interface WriteQuota {
      */
     void checkWrite();
 
-    /** Milvus's CheckHealth quota_states: DenyToWrite while writes are denied. */
-    List<QuotaState> quotaStates();
-
-    /** The reasons that go with {@link #quotaStates()}, one each. */
-    List<String> quotaReasons();
+    /** The quota states now: DenyToWrite with its reason while writes are denied, else none. */
+    Report report();
 }

@@ -55,8 +55,7 @@ class QuotaCenterTest {
     void writesGoOnBelowTheHighWaterLevel() {
         memory.level = 0.74;
         assertDoesNotThrow(center::checkWrite);
-        assertEquals(List.of(), center.quotaStates());
-        assertEquals(List.of(), center.quotaReasons());
+        assertEquals(WriteQuota.Report.NONE, center.report());
     }
 
     @Test
@@ -69,8 +68,8 @@ class QuotaCenterTest {
         assertEquals(ErrorCode.ForceDeny, s.getErrorCode());
         assertFalse(s.getRetriable());
         assertEquals("quota exceeded[reason=memory quota exceeded, please allocate more resources]", s.getReason());
-        assertEquals(List.of(QuotaState.DenyToWrite), center.quotaStates());
-        assertEquals(List.of("memory quota exceeded, please allocate more resources"), center.quotaReasons());
+        assertEquals(new WriteQuota.Report(List.of(QuotaState.DenyToWrite),
+                List.of("memory quota exceeded, please allocate more resources")), center.report());
 
         memory.level = 0.5;
         assertDoesNotThrow(center::checkWrite, "writes resume once memory is freed");
