@@ -23,8 +23,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Layout in {@code dir}: {@code log-<first revision>.log} holds one CRC-framed record per
  * mutation (its revision and puts/deletes); {@code snapshot-<revision>.snap} holds the whole map
- * at a revision. Once the current log exceeds {@link Settings#snapshotLogBytes} a background task
- * starts a new log and writes a snapshot, then deletes the older logs, bounding restart time. On
+ * at a revision. Once the log since the last snapshot outgrows both {@link Settings#snapshotLogBytes}
+ * and the live map, a background task starts a new log and writes a snapshot, then deletes the older
+ * logs: what a restart reads is bounded by the live state, not by the history of mutations, and
+ * snapshots cost O(1) per logged byte. On
  * open the newest snapshot is loaded, later logs are replayed and a torn tail of the newest log
  * (a crash mid-write) is cut off.
  *
@@ -45,12 +47,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class EmbeddedMetaKv implements MetaKv {
 
     /**
-     * @param snapshotLogBytes   log size after which a snapshot is taken
+     * @param snapshotLogBytes   log size after which a snapshot is taken (or the live map's size, if larger)
      * @param historyEvents      how many recent events watches can replay
      * @param leaseCheckInterval how often expired leases are looked for
      */
     public record Settings(long snapshotLogBytes, int historyEvents, Duration leaseCheckInterval) {
-        public static final Settings DEFAULT = new Settings(64L << 20, 10_000, Duration.ofMillis(100));
+        public static final Settings DEFAULT = new Settings(8L << 20, 10_000, Duration.ofMillis(100));
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMetaKv.class);
@@ -63,6 +65,8 @@ public final class EmbeddedMetaKv implements MetaKv {
     private WatchHub watchHub;
     private LeaseTable leases;
     private volatile long revision;
+    /** Approximate encoded size of the map's entries; guarded like the map. */
+    private long liveBytes;
     private boolean snapshotRunning;
     private volatile boolean closed;
 
@@ -98,7 +102,10 @@ public final class EmbeddedMetaKv implements MetaKv {
             @Override
             public void snapshot(long rev, List<KvEntry> entries) {
                 snapshotRevision[0] = rev;
-                entries.forEach(e -> map.put(e.key(), e));
+                entries.forEach(e -> {
+                    map.put(e.key(), e);
+                    liveBytes += encodedSize(e);
+                });
             }
 
             @Override
@@ -295,11 +302,13 @@ public final class EmbeddedMetaKv implements MetaKv {
                             : new KvEntry(put.key(), put.value(), previous.createRevision(), rev,
                                     previous.version() + 1, put.leaseId());
                     map.put(put.key(), entry);
+                    liveBytes += encodedSize(entry) - (previous == null ? 0 : encodedSize(previous));
                     events.add(new KvEvent(KvEvent.Type.PUT, copy(entry)));
                 }
                 case KvOp.Delete delete -> {
                     if (previous != null) {
                         map.remove(delete.key());
+                        liveBytes -= encodedSize(previous);
                         events.add(new KvEvent(KvEvent.Type.DELETE, new KvEntry(delete.key(), new byte[0], 0, rev, 0, 0)));
                     }
                 }
@@ -363,7 +372,8 @@ public final class EmbeddedMetaKv implements MetaKv {
     private void maybeSnapshot() {
         lock.writeLock().lock();
         try {
-            if (closed || snapshotRunning || log.bytesSinceSnapshot() < settings.snapshotLogBytes()) {
+            if (closed || snapshotRunning
+                    || log.bytesSinceSnapshot() < Math.max(settings.snapshotLogBytes(), liveBytes)) {
                 return;
             }
             snapshotRunning = true;
@@ -371,6 +381,11 @@ public final class EmbeddedMetaKv implements MetaKv {
             lock.writeLock().unlock();
         }
         maintenance.execute(this::snapshot);
+    }
+
+    /** An entry's size in a snapshot, near enough: its key, value and four longs. */
+    private static long encodedSize(KvEntry e) {
+        return e.key().length() + e.value().length + 32L;
     }
 
     private void snapshot() {
