@@ -56,12 +56,23 @@ final class DataSyncService implements AutoCloseable {
     private final ConcurrentLinkedQueue<FlushRequest> flushRequests = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+    /** Milvus's dataNode.channel.updateChannelCheckpointInterval default. */
+    static final Duration IDLE_CHECKPOINT_INTERVAL = Duration.ofSeconds(60);
+    private final long idleCheckpointNanos;
+    /** When the checkpoint was last saved (by a flush or while idle); consumer thread only. */
+    private long checkpointSavedNanos = System.nanoTime();
     private volatile boolean running = true;
 
     private record FlushRequest(List<Long> segmentIds, long flushTs) {
     }
 
     DataSyncService(ChannelWatchInfo watch, Wal wal, ObjectStore objects, DataCoordClient dataCoord, RootCoordClient rootCoord) {
+        this(watch, wal, objects, dataCoord, rootCoord, IDLE_CHECKPOINT_INTERVAL);
+    }
+
+    DataSyncService(ChannelWatchInfo watch, Wal wal, ObjectStore objects, DataCoordClient dataCoord, RootCoordClient rootCoord,
+                    Duration idleCheckpointInterval) {
+        this.idleCheckpointNanos = idleCheckpointInterval.toNanos();
         this.watch = watch;
         this.schema = watch.getSchema();
         this.wal = wal;
@@ -125,6 +136,7 @@ final class DataSyncService implements AutoCloseable {
                     apply(e.message(), e.offset());
                 }
                 flushDue(batch);
+                advanceIdleCheckpoint(batch);
             }
         }
     }
@@ -188,8 +200,25 @@ final class DataSyncService implements AutoCloseable {
         WalPositionPb pos = WalPositionPb.newBuilder().setChannel(watch.getPchannel()).setOffset(checkpoint)
                 .setTimestamp(batch.tickTs()).build();
         dataCoord.saveFlushResult(watch.getVchannel(), flushed, pos);
+        checkpointSavedNanos = System.nanoTime();
         // Only now: a flush that failed half-way is done again after the replay.
         flushRequests.removeAll(due);
+    }
+
+    /**
+     * With nothing buffered, everything before the batch's end is persisted (or held no rows), so the
+     * checkpoint may move there: time ticks of an idle channel are then not replayed after a restart
+     * and the WAL behind them can be truncated. Like Milvus's datanode, at most once per interval.
+     * A pending flush is unaffected: its timestamp lies beyond this tick, or flushDue just ran it.
+     */
+    private void advanceIdleCheckpoint(TickBatch batch) {
+        if (!buffers.isEmpty() || !deletes.isEmpty() || System.nanoTime() - checkpointSavedNanos < idleCheckpointNanos) {
+            return;
+        }
+        WalPositionPb pos = WalPositionPb.newBuilder().setChannel(watch.getPchannel()).setOffset(batch.nextOffset())
+                .setTimestamp(batch.tickTs()).build();
+        dataCoord.saveFlushResult(watch.getVchannel(), List.of(), pos);
+        checkpointSavedNanos = System.nanoTime();
     }
 
     private SegmentMeta writeSegment(SegmentMeta meta, SegmentBuffer buf) {
