@@ -7,11 +7,12 @@
 # that revision (built from a clone in bench/target/restart), for a before/after table; its figures are kept
 # (bench/target/restart/before.*) and reused by later runs without BASELINE. Writes the restart-bench section
 # of BENCHMARKS.md. About 10 minutes per run on 2 cores.
-#   [BASELINE=<rev>] bench/run-restart.sh [steps=10] [rows_per_step=100000] [dim=8] [flush_every=25000] [tail=5000]
+# Each restart is repeated REPEATS times and the fastest kept (the machine is shared).
+#   [BASELINE=<rev>] bench/run-restart.sh [steps=10] [rows_per_step=100000] [dim=8] [flush_every=25000] [tail=5000] [repeats=3]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/bin/java-env.sh"
-steps="${1:-10}"; rows="${2:-100000}"; dim="${3:-8}"; flush_every="${4:-25000}"; tail_rows="${5:-5000}"
+steps="${1:-10}"; rows="${2:-100000}"; dim="${3:-8}"; flush_every="${4:-25000}"; tail_rows="${5:-5000}"; repeats="${6:-3}"
 port="${ELANUS_BENCH_PORT:-19597}"
 out="$root/bench/target/restart"
 mkdir -p "$out"
@@ -27,7 +28,7 @@ run() {
   touch "$elanus_root/elanus-server/target/.elanus-build-stamp"
   rm -rf "$work/data" "$out/$label-logs"; mkdir -p "$out/$label-logs"
   "$JAVA_HOME/bin/java" -Xmx2g -cp "$root/bench/server/target/classes:$(cat "$work/cp.txt")" io.elanus.bench.RestartBench \
-    "$elanus_root/bin/elanus" "$work/data" "$port" "$steps" "$rows" "$dim" "$flush_every" "$tail_rows" "$out/$label-logs" \
+    "$elanus_root/bin/elanus" "$work/data" "$port" "$steps" "$rows" "$dim" "$flush_every" "$tail_rows" "$out/$label-logs" "$repeats" \
     | grep '^restart ' | tee "$out/$label.txt"
 }
 
@@ -49,8 +50,8 @@ section="$work/section.md"
   echo "Run on $(date -u +%Y-%m-%d) — $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)."
   echo "One collection (Int64 pk, ${dim}-d float vector, HNSW, loaded), one client; $steps steps of $rows rows inserted in batches"
   echo "of 5,000, flushed every $flush_every rows, the last $tail_rows rows of each step left unflushed; then SIGTERM and a"
-  echo "restart on the same data directory. \"ready\": process start to the \"Elanus standalone ready\" line; \"serving\":"
-  echo "process start to the first Strong count(*) that returns every row (JVM start included in both)."
+  echo "restart on the same data directory, $repeats times, the fastest kept. \"ready\": process start to the \"Elanus standalone"
+  echo "ready\" line; \"serving\": process start to the first Strong count(*) that returns every row (JVM start included in both)."
   echo
   if [ -f "$out/before.rev" ] && [ "$(wc -l < "$out/before.txt")" = "$(wc -l < "$out/after.txt")" ]; then
     echo "| rows ingested | ready, before ($(cat "$out/before.rev")) | serving, before | ready, after | serving, after | meta store | WAL |"
