@@ -58,6 +58,11 @@ final class DataSyncService implements AutoCloseable {
     private final Thread thread;
     private final ChannelFaults faults;
     private final SyncRetries retries;
+    /** Milvus's dataNode.channel.updateChannelCheckpointInterval default. */
+    static final Duration IDLE_CHECKPOINT_INTERVAL = Duration.ofSeconds(60);
+    private final long idleCheckpointNanos;
+    /** When the checkpoint was last saved (by a flush or while idle); consumer thread only. */
+    private long checkpointSavedNanos = System.nanoTime();
     private volatile boolean running = true;
 
     private record FlushRequest(List<Long> segmentIds, long flushTs) {
@@ -65,6 +70,12 @@ final class DataSyncService implements AutoCloseable {
 
     DataSyncService(ChannelWatchInfo watch, Wal wal, ObjectStore objects, DataCoordClient dataCoord, RootCoordClient rootCoord,
                     ChannelFaults faults) {
+        this(watch, wal, objects, dataCoord, rootCoord, faults, IDLE_CHECKPOINT_INTERVAL);
+    }
+
+    DataSyncService(ChannelWatchInfo watch, Wal wal, ObjectStore objects, DataCoordClient dataCoord, RootCoordClient rootCoord,
+                    ChannelFaults faults, Duration idleCheckpointInterval) {
+        this.idleCheckpointNanos = idleCheckpointInterval.toNanos();
         this.watch = watch;
         this.faults = faults;
         this.retries = new SyncRetries(watch.getVchannel());
@@ -138,6 +149,7 @@ final class DataSyncService implements AutoCloseable {
                     apply(e.message(), e.offset());
                 }
                 flushDue(batch);
+                advanceIdleCheckpoint(batch);
                 batchEnd[0] = -1;
                 if (retries.passed(batch.nextOffset()) && !faults.clear(watch.getVchannel())) {
                     retries.clearNotDelivered();
@@ -215,8 +227,25 @@ final class DataSyncService implements AutoCloseable {
         WalPositionPb pos = WalPositionPb.newBuilder().setChannel(watch.getPchannel()).setOffset(checkpoint)
                 .setTimestamp(batch.tickTs()).build();
         dataCoord.saveFlushResult(watch.getVchannel(), flushed, pos);
+        checkpointSavedNanos = System.nanoTime();
         // Only now: a flush that failed half-way is done again after the replay.
         flushRequests.removeAll(due);
+    }
+
+    /**
+     * With nothing buffered, everything before the batch's end is persisted (or held no rows), so the
+     * checkpoint may move there: time ticks of an idle channel are then not replayed after a restart
+     * and the WAL behind them can be truncated. Like Milvus's datanode, at most once per interval.
+     * A pending flush is unaffected: its timestamp lies beyond this tick, or flushDue just ran it.
+     */
+    private void advanceIdleCheckpoint(TickBatch batch) {
+        if (!buffers.isEmpty() || !deletes.isEmpty() || System.nanoTime() - checkpointSavedNanos < idleCheckpointNanos) {
+            return;
+        }
+        WalPositionPb pos = WalPositionPb.newBuilder().setChannel(watch.getPchannel()).setOffset(batch.nextOffset())
+                .setTimestamp(batch.tickTs()).build();
+        dataCoord.saveFlushResult(watch.getVchannel(), List.of(), pos);
+        checkpointSavedNanos = System.nanoTime();
     }
 
     private SegmentMeta writeSegment(SegmentMeta meta, SegmentBuffer buf) {

@@ -5,6 +5,7 @@ import io.milvus.grpc.DataType;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 
@@ -76,10 +77,9 @@ final class BinlogBody {
                 yield new BoolColumn(v, nulls);
             }
             case Int8, Int16, Int32, Int64 -> {
+                // Bulk reads: loading sealed segments after a restart decodes every row of them.
                 long[] v = new long[rows];
-                for (int i = 0; i < rows; i++) {
-                    v[i] = in.readLong();
-                }
+                ByteBuffer.wrap(readExactly(in, Math.multiplyExact(rows, Long.BYTES))).asLongBuffer().get(v);
                 yield new LongColumn(type, v, nulls);
             }
             case Float, Double -> {
@@ -113,9 +113,7 @@ final class BinlogBody {
             }
             case FloatVector, Float16Vector, BFloat16Vector -> {
                 float[] v = new float[Math.multiplyExact(rows, dim)];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = in.readFloat();
-                }
+                ByteBuffer.wrap(readExactly(in, Math.multiplyExact(v.length, Float.BYTES))).asFloatBuffer().get(v);
                 yield new FloatVectorColumn(type, dim, v, nulls);
             }
             case BinaryVector, Int8Vector -> new ByteVectorColumn(type, dim, readBytes(in), nulls);
@@ -144,6 +142,13 @@ final class BinlogBody {
         }
         out.writeInt(b.length);
         out.write(b);
+    }
+
+    /** {@code n} bytes, big-endian like DataOutputStream wrote them; a short file is an EOFException. */
+    private static byte[] readExactly(DataInputStream in, int n) throws IOException {
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
     }
 
     private static byte[] readBytes(DataInputStream in) throws IOException {

@@ -30,8 +30,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Layout in {@code dir}: {@code log-<first revision>.log} holds one CRC-framed record per
  * mutation (its revision and puts/deletes); {@code snapshot-<revision>.snap} holds the whole map
- * at a revision. Once the current log exceeds {@link Settings#snapshotLogBytes} a background task
- * starts a new log and writes a snapshot, then deletes the older logs, bounding restart time. On
+ * at a revision. Once the log since the last snapshot outgrows both {@link Settings#snapshotLogBytes}
+ * and the live map, a background task starts a new log and writes a snapshot, then deletes the older
+ * logs: what a restart reads is bounded by the live state, not by the history of mutations, and
+ * snapshots cost O(1) per logged byte. On
  * open the newest snapshot is loaded, later logs are replayed and a torn tail of the newest log
  * (a crash mid-write) is cut off.
  *
@@ -59,12 +61,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class EmbeddedMetaKv implements MetaKv {
 
     /**
-     * @param snapshotLogBytes   log size after which a snapshot is taken
+     * @param snapshotLogBytes   log size after which a snapshot is taken (or the live map's size, if larger)
      * @param historyEvents      how many recent events watches can replay
      * @param leaseCheckInterval how often expired leases are looked for
      */
     public record Settings(long snapshotLogBytes, int historyEvents, Duration leaseCheckInterval) {
-        public static final Settings DEFAULT = new Settings(64L << 20, 10_000, Duration.ofMillis(100));
+        public static final Settings DEFAULT = new Settings(8L << 20, 10_000, Duration.ofMillis(100));
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMetaKv.class);
@@ -84,6 +86,8 @@ public final class EmbeddedMetaKv implements MetaKv {
     private WatchHub watchHub;
     private LeaseTable leases;
     private volatile long revision;
+    /** Approximate encoded size of the map's entries; guarded like the map. */
+    private long liveBytes;
     private boolean snapshotRunning;
     private volatile boolean closed;
 
@@ -127,12 +131,17 @@ public final class EmbeddedMetaKv implements MetaKv {
             @Override
             public void snapshot(long rev, List<KvEntry> entries) {
                 snapshotRevision[0] = rev;
-                entries.forEach(e -> map.put(e.key(), e));
+                entries.forEach(e -> {
+                    map.put(e.key(), e);
+                    liveBytes += encodedSize(e);
+                });
             }
 
             @Override
             public void mutation(KvCodec.Mutation mutation) {
-                replayed.addAll(apply(map, mutation.revision(), mutation.ops()));
+                Applied applied = apply(map, mutation.revision(), mutation.ops());
+                replayed.addAll(applied.events());
+                liveBytes += applied.liveBytesDelta();
             }
         });
         revision = replayed.isEmpty() ? snapshotRevision[0] : replayed.getLast().entry().modRevision();
@@ -318,9 +327,10 @@ public final class EmbeddedMetaKv implements MetaKv {
         } catch (IOException e) {
             throw StorageFaultException.classify(log.activePath(), e);
         }
-        List<KvEvent> events = apply(map, next, ops);
+        Applied applied = apply(map, next, ops);
+        liveBytes += applied.liveBytesDelta();
         revision = next;
-        watchHub.stage(next, events);
+        watchHub.stage(next, applied.events());
         return new Written(next, sync);
     }
 
@@ -340,15 +350,19 @@ public final class EmbeddedMetaKv implements MetaKv {
                 return;
             }
             TreeMap<String, KvEntry> rebuilt = new TreeMap<>();
+            long[] rebuiltBytes = {0};
             long replayed = log.replay(new KvLog.Replay() {
                 @Override
                 public void snapshot(long rev, List<KvEntry> entries) {
-                    entries.forEach(e -> rebuilt.put(e.key(), e));
+                    entries.forEach(e -> {
+                        rebuilt.put(e.key(), e);
+                        rebuiltBytes[0] += encodedSize(e);
+                    });
                 }
 
                 @Override
                 public void mutation(KvCodec.Mutation mutation) {
-                    apply(rebuilt, mutation.revision(), mutation.ops());
+                    rebuiltBytes[0] += apply(rebuilt, mutation.revision(), mutation.ops()).liveBytesDelta();
                 }
             });
             if (replayed != durable) {
@@ -356,6 +370,7 @@ public final class EmbeddedMetaKv implements MetaKv {
             }
             map.clear();
             map.putAll(rebuilt);
+            liveBytes = rebuiltBytes[0];
             revision = durable;
             watchHub.discardAbove(durable);
             LOG.warn("meta store rolled back to revision {} after a failed fsync", durable);
@@ -375,9 +390,14 @@ public final class EmbeddedMetaKv implements MetaKv {
         return out;
     }
 
-    /** Applies a revision's ops to the map with etcd's bookkeeping; returns the events. */
-    private static List<KvEvent> apply(TreeMap<String, KvEntry> map, long rev, List<KvOp> ops) {
+    /** What applying one revision did: its events, and how much the encoded size of the live entries changed. */
+    private record Applied(List<KvEvent> events, long liveBytesDelta) {
+    }
+
+    /** Applies a revision's ops to the map with etcd's bookkeeping. */
+    private static Applied apply(TreeMap<String, KvEntry> map, long rev, List<KvOp> ops) {
         List<KvEvent> events = new ArrayList<>(ops.size());
+        long liveBytesDelta = 0;
         for (KvOp op : ops) {
             KvEntry previous = map.get(op.key());
             switch (op) {
@@ -387,17 +407,19 @@ public final class EmbeddedMetaKv implements MetaKv {
                             : new KvEntry(put.key(), put.value(), previous.createRevision(), rev,
                                     previous.version() + 1, put.leaseId());
                     map.put(put.key(), entry);
+                    liveBytesDelta += encodedSize(entry) - (previous == null ? 0 : encodedSize(previous));
                     events.add(new KvEvent(KvEvent.Type.PUT, copy(entry)));
                 }
                 case KvOp.Delete delete -> {
                     if (previous != null) {
                         map.remove(delete.key());
+                        liveBytesDelta -= encodedSize(previous);
                         events.add(new KvEvent(KvEvent.Type.DELETE, new KvEntry(delete.key(), new byte[0], 0, rev, 0, 0)));
                     }
                 }
             }
         }
-        return events;
+        return new Applied(events, liveBytesDelta);
     }
 
     // ---- watches
@@ -455,7 +477,8 @@ public final class EmbeddedMetaKv implements MetaKv {
     private void maybeSnapshot() {
         lock.writeLock().lock();
         try {
-            if (closed || snapshotRunning || log.bytesSinceSnapshot() < settings.snapshotLogBytes()) {
+            if (closed || snapshotRunning
+                    || log.bytesSinceSnapshot() < Math.max(settings.snapshotLogBytes(), liveBytes)) {
                 return;
             }
             snapshotRunning = true;
@@ -463,6 +486,11 @@ public final class EmbeddedMetaKv implements MetaKv {
             lock.writeLock().unlock();
         }
         maintenance.execute(this::snapshot);
+    }
+
+    /** An entry's size in a snapshot, near enough: its key, value and four longs. */
+    private static long encodedSize(KvEntry e) {
+        return e.key().length() + e.value().length + 32L;
     }
 
     private void snapshot() {

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  *
  * <p>Layout: {@code <dir>/<channel>/<base offset, 20 digits>.seg}. A segment holds consecutive
  * records framed as {@code [int length][int crc32c][payload]}; a new segment starts once the
- * current one would exceed the segment size (64 MiB by default). Offsets are not stored: on open
+ * current one would exceed the segment size (16 MiB by default). Offsets are not stored: on open
  * each segment is scanned to rebuild its offset index, and a torn or corrupt tail of the last
  * segment (a crash mid-append) is cut off.
  *
@@ -42,7 +42,11 @@ import java.util.stream.Stream;
  */
 public final class EmbeddedWal implements Wal {
 
-    public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+    /**
+     * Truncation drops whole segments and opening scans every one left, so the size bounds what a
+     * restart reads beyond the unflushed tail; a record larger than this gets a segment of its own.
+     */
+    public static final long DEFAULT_SEGMENT_BYTES = 16L << 20;
 
     /** Fault key of a channel that could not be created (the faults of existing channels use their names). */
     private static final String NEW_CHANNELS = "new channels";

@@ -20,6 +20,8 @@ class EmbeddedMetaKvTest extends MetaKvConformanceTest {
 
     private static final EmbeddedMetaKv.Settings SMALL_LOGS =
             new EmbeddedMetaKv.Settings(4096, 100_000, Duration.ofMillis(50));
+    private static final EmbeddedMetaKv.Settings NO_SNAPSHOTS =
+            new EmbeddedMetaKv.Settings(Long.MAX_VALUE, 100_000, Duration.ofMillis(50));
 
     @Override
     protected MetaKv open(Path dir) {
@@ -122,6 +124,110 @@ class EmbeddedMetaKvTest extends MetaKvConformanceTest {
         }
         assertThrows(HistoryCompactedException.class, () -> kv.watchPrefix("s/", 0, event -> { }));
         kv.watchPrefix("s/", revision, event -> { }).close();
+    }
+
+    /** Restart reads what the state needs, not the history: the files stay near the live map's size. */
+    @Test
+    void rewritingASmallStateManyTimesKeepsTheFilesBoundedByTheState() throws Exception {
+        kv.close();
+        EmbeddedMetaKv.Settings settings = new EmbeddedMetaKv.Settings(4096, 100, Duration.ofMillis(50));
+        kv = EmbeddedMetaKv.open(dir, settings);
+        byte[] value = new byte[1000];
+        for (int i = 0; i < 600; i++) {
+            value[0] = (byte) i;
+            kv.put("state/" + (i % 20), value);
+        }
+        long revision = kv.currentRevision();
+        kv.close();
+        long onDisk = 0;
+        for (Path file : files("*")) {
+            onDisk += Files.size(file);
+        }
+        // About 620 KB were logged for a live state of about 21 KB.
+        assertTrue(onDisk < 200_000, "the meta store keeps " + onDisk + " bytes for 20 keys of 1 KB");
+        kv = EmbeddedMetaKv.open(dir, settings);
+        assertEquals(revision, kv.currentRevision());
+        assertEquals(20, kv.scanPrefix("state/").size());
+        assertEquals((byte) 599, kv.get("state/19").orElseThrow().value()[0]);
+    }
+
+    /**
+     * Writes 50 keys twice (revisions 1 to 100; the log is then larger than the live map, as a snapshot
+     * needs) and closes with one log file and no snapshot.
+     */
+    private void writeFiftyKeysWithoutSnapshot() {
+        kv.close();
+        kv = EmbeddedMetaKv.open(dir, NO_SNAPSHOTS);
+        for (int i = 0; i < 50; i++) {
+            kv.put("c/" + i, bytes("first value of " + i));
+        }
+        for (int i = 0; i < 50; i++) {
+            kv.put("c/" + i, bytes("v" + i));
+        }
+        kv.close();
+    }
+
+    private void assertFiftyKeysAt(long revision) {
+        assertEquals(revision, kv.currentRevision());
+        List<KvEntry> entries = kv.scanPrefix("c/");
+        assertEquals(50, entries.size());
+        for (KvEntry e : entries) {
+            assertEquals("v" + e.key().substring(2), text(e));
+        }
+    }
+
+    /** Snapshots run in the background: waits until one is in place and {@code log} is deleted. */
+    private void awaitSnapshotCovering(Path log) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (Files.exists(log) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(Files.exists(log), "no snapshot replaced " + log + " within 60 s");
+    }
+
+    /** A crash after the snapshot was renamed into place but before the logs it covers were deleted. */
+    @Test
+    void aCrashBeforeTheCoveredLogsAreDeletedReopensToTheSameState() throws Exception {
+        writeFiftyKeysWithoutSnapshot();
+        Path oldLog = files("log-*.log").getFirst();
+        byte[] oldLogBytes = Files.readAllBytes(oldLog);
+        kv = EmbeddedMetaKv.open(dir, new EmbeddedMetaKv.Settings(1, 100, Duration.ofMillis(50)));
+        kv.put("c/0", bytes("v0"));
+        awaitSnapshotCovering(oldLog);
+        kv.close();
+        Files.write(oldLog, oldLogBytes);
+
+        kv = EmbeddedMetaKv.open(dir, NO_SNAPSHOTS);
+        assertFiftyKeysAt(101);
+        assertEquals(102, kv.put("c/1", bytes("v1")));
+        kv.close();
+        kv = EmbeddedMetaKv.open(dir, NO_SNAPSHOTS);
+        assertFiftyKeysAt(102);
+        assertEquals(3, kv.get("c/1").orElseThrow().version());
+    }
+
+    /** A crash after the switch to a new log but before the snapshot was complete (its temp file torn). */
+    @Test
+    void aCrashBetweenTheLogSwitchAndTheSnapshotReopensToTheSameState() throws Exception {
+        writeFiftyKeysWithoutSnapshot();
+        Files.createFile(dir.resolve(String.format("log-%020d.log", 101)));
+        Files.write(dir.resolve(String.format("snapshot-%020d.snap.tmp", 100)), new byte[]{0, 0, 0, 40, 1, 2, 3});
+
+        kv = EmbeddedMetaKv.open(dir, NO_SNAPSHOTS);
+        assertFiftyKeysAt(100);
+        assertTrue(files("*.tmp").isEmpty(), "the torn snapshot was removed");
+        assertEquals(101, kv.put("c/2", bytes("v2")));
+        kv.close();
+        assertEquals(2, files("log-*.log").size());
+        assertTrue(Files.size(files("log-*.log").getLast()) > 0, "the new revision went to the new log");
+
+        kv = EmbeddedMetaKv.open(dir, new EmbeddedMetaKv.Settings(1, 100, Duration.ofMillis(50)));
+        assertFiftyKeysAt(101);
+        assertEquals(102, kv.put("c/3", bytes("v3")));
+        awaitSnapshotCovering(files("log-*.log").getFirst());
+        kv.close();
+        kv = EmbeddedMetaKv.open(dir, NO_SNAPSHOTS);
+        assertFiftyKeysAt(102);
     }
 
     @Test
