@@ -78,7 +78,7 @@ public final class ElanusServerProcess implements AutoCloseable {
      */
     public static ElanusServerProcess startIn(Path dataDir) {
         ElanusServerProcess server = new ElanusServerProcess(dataDir, ChildProcess.freePort(), ChildProcess.freePort(),
-                List.of(DEFAULT_HEAP));
+                List.of(DEFAULT_HEAP), Map.of());
         server.launch();
         return server;
     }
