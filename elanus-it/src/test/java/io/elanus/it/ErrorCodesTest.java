@@ -171,6 +171,13 @@ class ErrorCodesTest extends SharedServerTestBase {
     }
 
     @Test
+    void hnswSearchWithAFractionalEfIsRejected() {
+        MilvusClientException e = assertServerError(() -> client.search(SearchReq.builder().collectionName(healthy)
+                .data(List.of(new FloatVec(VECTOR))).limit(1).searchParams(Map.of("ef", 16.5)).build()), PARAMETER_INVALID);
+        assertMessageContains(e, "Type conflict in json: param 'ef' (16.5) should be integer");
+    }
+
+    @Test
     void hnswSearchWithAnEfOfAtLeastTopKIsServed() {
         SearchReq search = SearchReq.builder().collectionName(healthy).data(List.of(new FloatVec(VECTOR))).limit(10)
                 .searchParams(Map.of("ef", 10)).consistencyLevel(ConsistencyLevel.STRONG).build();

@@ -43,12 +43,7 @@ public final class SearchParamChecks {
         if (raw == null) {
             return null;
         }
-        long v;
-        try {
-            v = Long.parseLong(raw.trim());
-        } catch (NumberFormatException e) {
-            throw MilvusException.invalidParameter("Type conflict in json: param '" + name + "' (" + raw + ") should be integer");
-        }
+        long v = wholeNumber(name, raw.trim());
         if (v > Integer.MAX_VALUE) {
             throw MilvusException.invalidParameter("Arithmetic overflow: param '" + name + "' (" + v
                     + ") should not bigger than " + Integer.MAX_VALUE);
@@ -58,5 +53,25 @@ public final class SearchParamChecks {
                     + ") should be in range [" + min + ", " + max + "]");
         }
         return v;
+    }
+
+    /**
+     * A JSON integer, or a whole float such as 64.0 (what a Gson-parsed map gives the Java SDK; the index engine
+     * accepts it too). Anything else is knowhere's type conflict.
+     */
+    private static long wholeNumber(String name, String raw) {
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException notAnInteger) {
+            try {
+                double d = Double.parseDouble(raw);
+                if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 0x1p62) {
+                    return (long) d;
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below
+            }
+            throw MilvusException.invalidParameter("Type conflict in json: param '" + name + "' (" + raw + ") should be integer");
+        }
     }
 }
