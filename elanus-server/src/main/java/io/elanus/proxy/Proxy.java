@@ -112,6 +112,8 @@ public final class Proxy extends RoleComponent {
         try {
             server.start();
         } catch (IOException e) {
+            // Not started, so never stopped: end the ticks here, or an in-process caller would keep their thread.
+            timeTicks.close();
             int port = config.getInt(Params.PROXY_PORT);
             throw isBindFailure(e)
                     ? new StartupException("cannot serve the Milvus gRPC API on port " + port + ": address already in use"
