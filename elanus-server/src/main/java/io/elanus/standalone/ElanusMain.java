@@ -68,7 +68,8 @@ public final class ElanusMain implements Runnable {
             Standalone server;
             try {
                 server = new Standalone(cfg, dir.toAbsolutePath());
-            } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            } catch (Exception e) {
+                // Errors (an OutOfMemoryError above all) are left to the fail-fast handling: the process halts at once.
                 return StartupFailure.report("the standalone server", e, System.err);
             }
             CountDownLatch stopped = new CountDownLatch(1);
