@@ -367,12 +367,7 @@ public final class EmbeddedMetaKv implements MetaKv {
     /** The fault of the last mutation (until one succeeds), and a deleted meta directory (checked on each call). */
     @Override
     public List<String> activeFaults() {
-        List<String> out = new ArrayList<>(faults.active());
-        StorageFaultException loss = closed || guard == null ? null : guard.lossOrNull();
-        if (loss != null) {
-            out.add("meta store: " + loss.getMessage());
-        }
-        return out;
+        return faults.activeWith(closed || guard == null ? null : guard.lossOrNull());
     }
 
     /** Applies a revision's ops to the map with etcd's bookkeeping; returns the events. */
