@@ -84,4 +84,22 @@ public final class StorageFaultLog {
         active.forEach((key, fault) -> out.add(backend + " " + key + ": " + fault.getMessage()));
         return out;
     }
+
+    /**
+     * {@link #active()}, with a deleted directory ({@code loss}, from the backend's {@link DataDirGuard},
+     * may be null) reported once for the whole backend instead of once per file that met it.
+     */
+    public synchronized List<String> activeWith(StorageFaultException loss) {
+        if (loss == null) {
+            return active();
+        }
+        List<String> out = new ArrayList<>();
+        out.add(backend + ": " + loss.getMessage());
+        active.forEach((key, fault) -> {
+            if (fault.kind() != StorageFaultException.Kind.DATA_DELETED) {
+                out.add(backend + " " + key + ": " + fault.getMessage());
+            }
+        });
+        return out;
+    }
 }

@@ -382,12 +382,7 @@ public final class EmbeddedMetaKv implements MetaKv {
     /** The fault of the last mutation (until one succeeds), and a deleted meta directory (checked on each call). */
     @Override
     public List<String> activeFaults() {
-        List<String> out = new ArrayList<>(faults.active());
-        StorageFaultException loss = closed || guard == null ? null : guard.lossOrNull();
-        if (loss != null) {
-            out.add("meta store: " + loss.getMessage());
-        }
-        return out;
+        return faults.activeWith(closed || guard == null ? null : guard.lossOrNull());
     }
 
     /** What applying one revision did: its events, and how much the encoded size of the live entries changed. */

@@ -111,12 +111,7 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public List<String> activeFaults() {
-        List<String> out = new ArrayList<>(faults.active());
-        StorageFaultException loss = guard.lossOrNull();
-        if (loss != null) {
-            out.add("object store: " + loss.getMessage());
-        }
-        return out;
+        return faults.activeWith(guard.lossOrNull());
     }
 
     /** Leftovers of puts interrupted by a crash. */

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -108,7 +107,8 @@ public final class EmbeddedWal implements Wal {
         if (!WalChannelNames.isValid(name)) {
             throw new IllegalArgumentException("invalid WAL channel name: " + name);
         }
-        guard.ensureNotLost();
+        // Creating a channel would re-create a deleted WAL directory: check its identity first (rare, so cheap enough).
+        guard.check();
         WalChannel created = channels.computeIfAbsent(name, n -> {
             try {
                 return WalChannel.open(n, dir.resolve(n), segmentBytes, opener, guard);
@@ -145,12 +145,7 @@ public final class EmbeddedWal implements Wal {
     /** The faults of appends now, and a deleted WAL directory (checked on each call). */
     @Override
     public List<String> activeFaults() {
-        List<String> out = new ArrayList<>(faults.active());
-        StorageFaultException loss = closed || guard == null ? null : guard.lossOrNull();
-        if (loss != null) {
-            out.add("WAL: " + loss.getMessage());
-        }
-        return out;
+        return faults.activeWith(closed || guard == null ? null : guard.lossOrNull());
     }
 
     /** Opening a reader on an unknown channel creates it, so a consumer may start before the producer. */
