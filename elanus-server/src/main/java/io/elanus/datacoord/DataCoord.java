@@ -74,6 +74,8 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     private final List<SegmentListener> listeners = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService ticker;
     private volatile WalReaders walReaders = pchannel -> Long.MAX_VALUE;
+    /** Upper bound of a segment's size besides dataCoord.segment.maxSize (see {@link #capSegmentSize}). */
+    private volatile long segmentSizeCap = Long.MAX_VALUE;
 
     public DataCoord(long serverId, MetaKv kv, Wal wal, ObjectStore objects, Config config, RootCoordClient rootCoord) {
         super(kv, serverId);
@@ -83,6 +85,16 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
         this.config = config;
         this.rootCoord = rootCoord;
         this.channels = new ChannelManager(kv);
+    }
+
+    /**
+     * Caps the size of every new segment below dataCoord.segment.maxSize (standalone: a share of the
+     * heap). A growing segment is flushed whole, so its unflushed rows are buffered in memory until
+     * then, by the data node and again during WAL replay after a restart, however far the data node
+     * lags; the cap bounds that buffer and the flush's transient copies.
+     */
+    public void capSegmentSize(long bytes) {
+        this.segmentSizeCap = bytes;
     }
 
     public void setWalReaders(WalReaders readers) {
@@ -240,7 +252,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     }
 
     private long maxRows(long collectionId) {
-        long bytes = config.getLong(Params.SEGMENT_MAX_SIZE) * 1024 * 1024;
+        long bytes = Math.min(config.getLong(Params.SEGMENT_MAX_SIZE) * 1024 * 1024, segmentSizeCap);
         long perRow = rootCoord.collectionById(collectionId)
                 .map(c -> RowSizeEstimator.bytesPerRow(c.getSchema())).orElse(1024L);
         return Math.max(1, bytes / perRow);

@@ -438,12 +438,11 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
 
     @Override
     public void delete(DeleteRequest req, StreamObserver<MutationResult> out) {
-        reply(out, () -> {
+        reply(out, () -> guardedWrite(() -> {
                     // Refused before it takes a place in the DML queue.
                     query.checkFilterSize(req.getExpr(), req.getExprTemplateValuesMap());
-                    return guardedWrite(() -> scheduler.dml(ts -> dml.delete(db(req.getDbName()), req, ts))).toBuilder()
-                            .setStatus(OK).build();
-                },
+                    return scheduler.dml(ts -> dml.delete(db(req.getDbName()), req, ts));
+                }).toBuilder().setStatus(OK).build(),
                 s -> MutationResult.newBuilder().setStatus(s).build());
     }
 

@@ -45,6 +45,10 @@ public final class JvmMemorySource implements MemorySource, AutoCloseable {
         offHeapMax = machine > heapMax ? machine - heapMax : heapMax;
         heapLive = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            // ZGC and Shenandoah also report their pauses, after which the heap still holds the cycle's garbage.
+            if (gc.getName().endsWith("Pauses")) {
+                continue;
+            }
             if (gc instanceof NotificationEmitter emitter) {
                 emitter.addNotificationListener(listener, null, null);
                 emitters.add(emitter);

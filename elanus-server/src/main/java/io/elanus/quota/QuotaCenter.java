@@ -16,9 +16,9 @@ import java.util.function.LongSupplier;
 /**
  * Memory protection for the standalone server (Milvus's quota center, memory part). Every write
  * request reads the latest memory measurement: at or above a high water level it is refused with
- * Milvus's quota error, and reads go on. Once a second a monitor thread flushes early: it asks
- * datacoord to seal the growing segment with the most unflushed data, whenever that data is a large
- * part of the heap, and under memory pressure (above a low water level) even when it is small. While
+ * Milvus's quota error, and reads go on. Once a second a monitor thread flushes early under memory
+ * pressure (above a low water level): it asks datacoord to seal the growing segment with the most
+ * unflushed data, unless that is tiny. While
  * writes are denied it asks for a fresh measurement now and then, so that freed memory is noticed
  * even when nothing allocates.
  */
@@ -26,8 +26,11 @@ public final class QuotaCenter implements WriteQuota, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QuotaCenter.class);
     /** Milvus's text for ErrorCode MemoryQuotaExhausted (ratelimitutil.QuotaErrorString). */
     static final String MEMORY_QUOTA_REASON = "memory quota exceeded, please allocate more resources";
-    /** A growing segment holding this share of the heap is sealed even without pressure (its flush needs about 3x transiently). */
-    static final int SEAL_ALWAYS_DIVISOR = 32;
+    /**
+     * Segments are capped at this share of the heap (standalone): a growing segment is buffered whole
+     * until its flush, which needs about three times its size for a moment.
+     */
+    public static final int SEGMENT_HEAP_DIVISOR = 32;
     /** Under pressure, growing segments down to this share of the heap are sealed (smaller ones would only churn tiny segments). */
     static final int SEAL_UNDER_PRESSURE_DIVISOR = 256;
     static final long REFRESH_WHILE_DENIED_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -86,9 +89,8 @@ public final class QuotaCenter implements WriteQuota, AutoCloseable {
                     LOG.info("memory back below the high water level, accepting writes again: {}", usage);
                 }
             }
-            long minBytes = usage.heapMax() / (protection.underPressure(level) ? SEAL_UNDER_PRESSURE_DIVISOR : SEAL_ALWAYS_DIVISOR);
-            if (relief.sealLargestGrowingSegment(minBytes)) {
-                LOG.debug("sealed a growing segment early to free memory: {}", usage);
+            if (protection.underPressure(level)) {
+                relief.sealLargestGrowingSegment(usage.heapMax() / SEAL_UNDER_PRESSURE_DIVISOR);
             }
             long now = nanoClock.getAsLong();
             if (deny && now - lastRefresh > REFRESH_WHILE_DENIED_NANOS) {

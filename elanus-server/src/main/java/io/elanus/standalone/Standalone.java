@@ -100,6 +100,7 @@ public final class Standalone implements AutoCloseable, HealthProbe {
         queryCoord.registerQueryNode(queryNode);
         proxy = new Proxy(PROXY_ID, kv, config, rootCoord, dataCoord, queryCoord, wal, Proxy.TimeTicks.WRITTEN_BY_PROXY,
                 this);
+        dataCoord.capSegmentSize(Runtime.getRuntime().maxMemory() / QuotaCenter.SEGMENT_HEAP_DIVISOR);
         quotaCenter = new QuotaCenter(memoryProtection, new JvmMemorySource(), dataCoord::sealLargestGrowingSegment);
         proxy.useWriteQuota(quotaCenter);
 

@@ -84,12 +84,15 @@ class QuotaCenterTest {
     }
 
     @Test
-    void growingSegmentsAreSealedEarlierUnderPressure() {
-        memory.level = 0.3;
+    void growingSegmentsAreSealedEarlyOnlyUnderPressure() {
+        memory.level = 0.6;
         center.check();
+        assertEquals(List.of(), sealRequests, "at the low water level there is no pressure yet");
         memory.level = 0.65;
         center.check();
-        assertEquals(List.of(HEAP / QuotaCenter.SEAL_ALWAYS_DIVISOR, HEAP / QuotaCenter.SEAL_UNDER_PRESSURE_DIVISOR), sealRequests);
+        memory.level = 0.9;
+        center.check();
+        assertEquals(List.of(HEAP / QuotaCenter.SEAL_UNDER_PRESSURE_DIVISOR, HEAP / QuotaCenter.SEAL_UNDER_PRESSURE_DIVISOR), sealRequests);
     }
 
     @Test
