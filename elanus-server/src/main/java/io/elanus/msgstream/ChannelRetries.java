@@ -60,8 +60,8 @@ public final class ChannelRetries {
         Duration delay = delay();
         if (!faulted && (unappliable || failures >= TRANSIENT_FAILURES_BEFORE_FAULT)) {
             faulted = true;
-            LOG.warn("{}; retrying with back-off (up to {} s): until it succeeds, {}", reason, MAX_DELAY.toSeconds(),
-                    whileFaulted);
+            LOG.warn("{} is stuck: {}; retrying with back-off (up to {} s): until it succeeds, {}", consumer,
+                    unappliable ? e.getMessage() : e.toString(), MAX_DELAY.toSeconds(), whileFaulted);
             LOG.debug("{} failed", consumer, e);
         } else if (failures == 1) {
             LOG.warn("{} failed; reading again in {} ms: {}", consumer, delay.toMillis(), e.toString());
