@@ -34,7 +34,10 @@ public final class ChannelRetries {
     private boolean faulted;
     private boolean clearPending;
 
-    /** What to do after a failed attempt: wait {@code delay}, and raise {@code faultReason} unless it is null. */
+    /**
+     * What to do after a failed attempt: wait {@code delay}, and raise a fault with the cause
+     * {@code faultReason} unless it is null.
+     */
     public record Failure(Duration delay, String faultReason) {
     }
 
@@ -56,12 +59,13 @@ public final class ChannelRetries {
         if (batchEnd >= 0) {
             stuckAt = Math.max(stuckAt, batchEnd);
         }
-        String reason = unappliable ? e.getMessage() : consumer + " failed: " + e;
+        // The cause alone: the caller's fault text already names the consumer and the channel.
+        String reason = unappliable ? e.getMessage() : e.toString();
         Duration delay = delay();
         if (!faulted && (unappliable || failures >= TRANSIENT_FAILURES_BEFORE_FAULT)) {
             faulted = true;
-            LOG.warn("{} is stuck: {}; retrying with back-off (up to {} s): until it succeeds, {}", consumer,
-                    unappliable ? e.getMessage() : e.toString(), MAX_DELAY.toSeconds(), whileFaulted);
+            LOG.warn("{} is stuck: {}; retrying with back-off (up to {} s): until it succeeds, {}", consumer, reason,
+                    MAX_DELAY.toSeconds(), whileFaulted);
             LOG.debug("{} failed", consumer, e);
         } else if (failures == 1) {
             LOG.warn("{} failed; reading again in {} ms: {}", consumer, delay.toMillis(), e.toString());
