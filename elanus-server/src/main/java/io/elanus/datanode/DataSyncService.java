@@ -1,7 +1,9 @@
 package io.elanus.datanode;
 
 import io.elanus.datacoord.DataCoordClient;
+import io.elanus.msgstream.ChannelRetries;
 import io.elanus.msgstream.TickBatch;
+import io.elanus.msgstream.UnappliableMessageException;
 import io.elanus.msgstream.VChannelReader;
 import io.elanus.proto.ChannelWatchInfo;
 import io.elanus.proto.FieldBinlog;
@@ -57,7 +59,7 @@ final class DataSyncService implements AutoCloseable {
     private final ConcurrentLinkedQueue<FlushRequest> flushRequests = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private final ChannelFaults faults;
-    private final SyncRetries retries;
+    private final ChannelRetries retries;
     /** Milvus's dataNode.channel.updateChannelCheckpointInterval default. */
     static final Duration IDLE_CHECKPOINT_INTERVAL = Duration.ofSeconds(60);
     private final long idleCheckpointNanos;
@@ -78,7 +80,8 @@ final class DataSyncService implements AutoCloseable {
         this.idleCheckpointNanos = idleCheckpointInterval.toNanos();
         this.watch = watch;
         this.faults = faults;
-        this.retries = new SyncRetries(watch.getVchannel());
+        this.retries = new ChannelRetries("data sync of " + watch.getVchannel(),
+                "flushes of its collection fail and health reports it");
         this.schema = watch.getSchema();
         this.wal = wal;
         this.objects = objects;
@@ -111,7 +114,7 @@ final class DataSyncService implements AutoCloseable {
      * and replays again from the checkpoint after a back-off: everything before it is in flushed
      * segments, and segments flushed meanwhile are skipped, so no row is lost or written twice.
      * Pending flush requests are kept. While the channel is stuck it is reported as a fault (see
-     * {@link SyncRetries}); other channels have their own flow graphs and go on.
+     * {@link ChannelRetries}); other channels have their own flow graphs and go on.
      */
     private void run() {
         while (running) {
@@ -124,7 +127,7 @@ final class DataSyncService implements AutoCloseable {
             } catch (RuntimeException e) {
                 buffers.clear();
                 deletes.clear();
-                SyncRetries.Failure f = retries.failed(e, failedBatchEnd[0]);
+                ChannelRetries.Failure f = retries.failed(e, failedBatchEnd[0]);
                 if (f.faultReason() != null) {
                     faults.raise(watch.getVchannel(), f.faultReason());
                 }

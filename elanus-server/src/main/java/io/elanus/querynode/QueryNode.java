@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -66,6 +67,12 @@ public final class QueryNode extends RoleComponent implements QueryNodeClient {
         state(StateCode.Healthy);
     }
 
+
+    /** The channels this node cannot follow now (a WAL message it cannot apply, the WAL unreadable). */
+    @Override
+    public List<String> activeFaults() {
+        return delegators.values().stream().map(ShardDelegator::fault).filter(Objects::nonNull).toList();
+    }
 
     @Override
     public void stop() {

@@ -2,7 +2,9 @@ package io.elanus.querynode;
 
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
+import io.elanus.msgstream.ChannelRetries;
 import io.elanus.msgstream.TickBatch;
+import io.elanus.msgstream.UnappliableMessageException;
 import io.elanus.msgstream.VChannelReader;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.SegmentMeta;
@@ -16,11 +18,11 @@ import io.elanus.segment.StringColumn;
 import io.elanus.storage.wal.Wal;
 import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.IDs;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -39,13 +42,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * reach their guarantee timestamp.
  */
 final class ShardDelegator implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ShardDelegator.class);
-
     final String vchannel;
     private final CollectionInfo collection;
     private final long pkFieldId;
     private final Wal wal;
-    private final long startOffset;
     private final SegmentLoader loader;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Condition tsafeAdvanced = lock.writeLock().newCondition();
@@ -58,17 +58,22 @@ final class ShardDelegator implements AutoCloseable {
     /** The consumer's WAL position (see {@link #walPosition}); written by the consumer thread only. */
     private volatile long walPosition;
     private volatile boolean running = true;
+    /** Why the channel cannot be followed now (health's reason, reads' error), or null; set under the write lock. */
+    private volatile String fault;
+    /** Consumer thread only. */
+    private final ChannelRetries retries;
     private final Thread consumer;
 
     ShardDelegator(CollectionInfo collection, String vchannel, Wal wal, long startOffset, SegmentLoader loader) {
         this.collection = collection;
         this.vchannel = vchannel;
         this.wal = wal;
-        this.startOffset = startOffset;
         this.walPosition = startOffset;
         this.loader = loader;
         this.pkFieldId = collection.getSchema().getFieldsList().stream().filter(FieldSchema::getIsPrimaryKey)
                 .findFirst().orElseThrow().getFieldID();
+        this.retries = new ChannelRetries("query node delegator of " + vchannel,
+                "reads of its collection that need newer data fail and health reports it");
         this.consumer = new Thread(this::consume, "querynode-delegator-" + vchannel);
         this.consumer.setDaemon(true);
     }
@@ -124,51 +129,122 @@ final class ShardDelegator implements AutoCloseable {
         sealedIds.add(s.getId());
     }
 
+    /**
+     * Follows the channel until closed. A failure (a message that cannot be applied, the WAL
+     * unreadable) leaves everything applied so far in place: the batch being applied is decoded
+     * whole before any of it is applied, so reading again from {@link #walPosition} (the end of the
+     * last applied batch) after a back-off neither loses nor doubles a row. While the channel is
+     * stuck its fault is reported (see {@link ChannelRetries}) and reads that need a newer tsafe fail
+     * with it; other channels have their own delegators and go on.
+     */
     private void consume() {
-        try (VChannelReader reader = new VChannelReader(wal, vchannel, startOffset)) {
+        while (running) {
+            long[] failedBatchEnd = {-1};
+            try {
+                follow(failedBatchEnd);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                ChannelRetries.Failure f = retries.failed(e, failedBatchEnd[0]);
+                if (f.faultReason() != null) {
+                    setFault("query node cannot follow " + vchannel + ": " + f.faultReason());
+                }
+                if (!pause(f.delay())) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** @param batchEnd set to the end offset of the batch being applied, for the caller to see where a failure hit */
+    private void follow(long[] batchEnd) throws InterruptedException {
+        try (VChannelReader reader = new VChannelReader(wal, vchannel, walPosition)) {
             while (running) {
                 TickBatch batch = reader.next(Duration.ofMillis(500));
                 if (batch == null) {
                     continue;
                 }
+                batchEnd[0] = batch.nextOffset();
+                List<Change> changes = new ArrayList<>(batch.messages().size());
+                for (TickBatch.Entry e : batch.messages()) {
+                    changes.add(decode(e.message(), e.offset()));
+                }
                 lock.writeLock().lock();
                 try {
-                    for (TickBatch.Entry e : batch.messages()) {
-                        apply(e.message());
-                    }
+                    changes.forEach(this::apply);
                     walPosition = reader.position();
                     if (batch.tickTs() > tsafe) {
                         tsafe = batch.tickTs();
+                    }
+                    if (retries.passed(batch.nextOffset())) {
+                        fault = null;
                     }
                     tsafeAdvanced.signalAll();
                 } finally {
                     lock.writeLock().unlock();
                 }
+                batchEnd[0] = -1;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("delegator of {} stopped", vchannel, e);
         }
     }
 
-    private void apply(WalMessage msg) {
-        if (msg.getType() == WalMsgType.INSERT) {
+    /** Records the fault and wakes the reads waiting for tsafe, so they fail with it now. */
+    private void setFault(String reason) {
+        lock.writeLock().lock();
+        try {
+            fault = reason;
+            tsafeAdvanced.signalAll();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Sleeps between retries, waking early when closed; false when the delegator was closed. */
+    private boolean pause(Duration delay) {
+        long deadline = System.nanoTime() + delay.toNanos();
+        while (running && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(10_000_000L);
+        }
+        return running;
+    }
+
+    /** One WAL message decoded for {@link #apply}: the inserted rows, or the deleted keys. */
+    private record Change(WalMessage msg, Chunk inserted, Column deletedKeys) {
+    }
+
+    /** Decodes without changing anything; a message that does not decode against the schema is unappliable. */
+    private Change decode(WalMessage msg, long offset) {
+        try {
+            if (msg.getType() == WalMsgType.INSERT) {
+                return new Change(msg, FieldDataCodec.toChunk(collection.getSchema(), msg.getInsert().getFieldsDataList(),
+                        (int) msg.getInsert().getNumRows(), msg.getTimestamp()), null);
+            }
+            if (msg.getType() == WalMsgType.DELETE) {
+                IDs ids = msg.getDelete().getPrimaryKeys();
+                Column keys = ids.hasIntId()
+                        ? new LongColumn(io.milvus.grpc.DataType.Int64, ids.getIntId().getDataList().stream().mapToLong(Long::longValue).toArray(), new BitSet())
+                        : new StringColumn(ids.getStrId().getDataList().toArray(String[]::new), new BitSet());
+                return new Change(msg, null, keys);
+            }
+            return new Change(msg, null, null);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UnappliableMessageException(vchannel, offset, e);
+        }
+    }
+
+    private void apply(Change c) {
+        WalMessage msg = c.msg();
+        if (c.inserted() != null) {
             if (sealedIds.contains(msg.getSegmentId())) {
                 return;
             }
-            Chunk chunk = FieldDataCodec.toChunk(collection.getSchema(), msg.getInsert().getFieldsDataList(),
-                    (int) msg.getInsert().getNumRows(), msg.getTimestamp());
             segments.computeIfAbsent(msg.getSegmentId(),
-                    id -> new LoadedSegment(id, msg.getPartitionId(), false, pkFieldId)).add(chunk);
-        } else if (msg.getType() == WalMsgType.DELETE) {
-            IDs ids = msg.getDelete().getPrimaryKeys();
-            Column keys = ids.hasIntId()
-                    ? new LongColumn(io.milvus.grpc.DataType.Int64, ids.getIntId().getDataList().stream().mapToLong(Long::longValue).toArray(), new java.util.BitSet())
-                    : new StringColumn(ids.getStrId().getDataList().toArray(String[]::new), new java.util.BitSet());
-            long[] ts = new long[keys.size()];
-            java.util.Arrays.fill(ts, msg.getTimestamp());
-            recordDeletes(keys, ts);
+                    id -> new LoadedSegment(id, msg.getPartitionId(), false, pkFieldId)).add(c.inserted());
+        } else if (c.deletedKeys() != null) {
+            long[] ts = new long[c.deletedKeys().size()];
+            Arrays.fill(ts, msg.getTimestamp());
+            recordDeletes(c.deletedKeys(), ts);
         }
     }
 
@@ -176,7 +252,7 @@ final class ShardDelegator implements AutoCloseable {
         for (int i = 0; i < ts.length; i++) {
             Object key = keys instanceof LongColumn lc ? (Object) lc.values()[i] : ((StringColumn) keys).values()[i];
             if (deletedKeys.size() == deletedTs.length) {
-                deletedTs = java.util.Arrays.copyOf(deletedTs, deletedTs.length * 2);
+                deletedTs = Arrays.copyOf(deletedTs, deletedTs.length * 2);
             }
             deletedTs[deletedKeys.size()] = ts[i];
             deletedKeys.add(key);
@@ -186,7 +262,6 @@ final class ShardDelegator implements AutoCloseable {
         }
     }
 
-    /** The WAL offset this delegator still needs records from; the WAL may drop everything before it. */
     /** Whether the sealed segment is loaded here. */
     boolean holdsSealed(long segmentId) {
         lock.readLock().lock();
@@ -197,8 +272,14 @@ final class ShardDelegator implements AutoCloseable {
         }
     }
 
+    /** The WAL offset this delegator still needs records from; the WAL may drop everything before it. */
     long walPosition() {
         return walPosition;
+    }
+
+    /** Why the channel cannot be followed now, or null when it can. */
+    String fault() {
+        return fault;
     }
 
     long tsafe() {
@@ -214,6 +295,14 @@ final class ShardDelegator implements AutoCloseable {
         lock.writeLock().lock();
         try {
             while (tsafe < guaranteeTs) {
+                String stuck = fault;
+                if (stuck != null) {
+                    // Waiting would only end in the tsafe timeout: fail now with the cause, as Milvus's
+                    // "channel not available" (the flush path words it the same way).
+                    throw new MilvusException(MilvusError.CHANNEL_NOT_AVAILABLE, "collection "
+                            + collection.getSchema().getName() + " cannot be read at the requested consistency: "
+                            + stuck + ": channel not available[channel=" + vchannel + "]");
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new MilvusException(MilvusError.TIMEOUT,

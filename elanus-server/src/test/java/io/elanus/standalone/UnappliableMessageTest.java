@@ -10,6 +10,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.milvus.grpc.CheckHealthRequest;
 import io.milvus.grpc.CheckHealthResponse;
 import io.milvus.grpc.CollectionSchema;
+import io.milvus.grpc.ConsistencyLevel;
+import io.milvus.grpc.CreateIndexRequest;
 import io.milvus.grpc.CreateCollectionRequest;
 import io.milvus.grpc.DataType;
 import io.milvus.grpc.DescribeCollectionRequest;
@@ -24,9 +26,12 @@ import io.milvus.grpc.GetFlushStateRequest;
 import io.milvus.grpc.GetFlushStateResponse;
 import io.milvus.grpc.InsertRequest;
 import io.milvus.grpc.KeyValuePair;
+import io.milvus.grpc.LoadCollectionRequest;
 import io.milvus.grpc.LongArray;
 import io.milvus.grpc.MilvusServiceGrpc;
 import io.milvus.grpc.MutationResult;
+import io.milvus.grpc.QueryRequest;
+import io.milvus.grpc.QueryResults;
 import io.milvus.grpc.ScalarField;
 import io.milvus.grpc.Status;
 import io.milvus.grpc.StringArray;
@@ -49,8 +54,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Defence in depth behind the proxy's checks: a WAL message the data node cannot apply (appended
  * here straight to the WAL, as no client can send one any more) must not leave its channel looping
  * silently. Flush and GetFlushState of its collection fail with Milvus's "channel not available"
- * naming the channel and the cause, CheckHealth turns unhealthy, another collection still flushes,
- * and once the channel is released (the collection dropped) the fault is gone.
+ * naming the channel and the cause, and so do Strong reads (the query node cannot apply it either),
+ * while Eventually reads still answer the rows already held. CheckHealth turns unhealthy naming both
+ * roles' stuck channel, another collection still flushes and is still read, and once the channel is
+ * released (the collection dropped) the faults are gone.
  */
 class UnappliableMessageTest {
     private static final int CHANNEL_NOT_AVAILABLE = 503;
@@ -60,7 +67,7 @@ class UnappliableMessageTest {
     Path dataDir;
 
     @Test
-    void aPoisonMessageFailsFlushesOfItsChannelAndHealthButNotOtherCollections() throws Exception {
+    void aPoisonMessageFailsFlushesAndStrongReadsOfItsChannelAndHealthButNotOtherCollections() throws Exception {
         Config config = Config.load(null, Map.of(), Map.of("proxy.port", "0", "metrics.port", "0"));
         try (Standalone server = new Standalone(config, dataDir)) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
@@ -70,6 +77,10 @@ class UnappliableMessageTest {
                 create(milvus, "healthy");
                 insert(milvus, "poisoned");
                 insert(milvus, "healthy");
+                load(milvus, "poisoned");
+                load(milvus, "healthy");
+                // A Strong read guarantees the query node applied the good rows before the poison comes.
+                assertEquals(2, count(milvus, "poisoned", ConsistencyLevel.Strong));
 
                 DescribeCollectionResponse poisoned = milvus.describeCollection(
                         DescribeCollectionRequest.newBuilder().setCollectionName("poisoned").build());
@@ -80,6 +91,16 @@ class UnappliableMessageTest {
                 CheckHealthResponse unhealthy = health(milvus);
                 assertTrue(unhealthy.getReasonsList().stream().anyMatch(r -> r.contains(vchannel) && r.contains("values for")),
                         "the health reason names the channel and the cause: " + unhealthy.getReasonsList());
+
+                await(() -> health(milvus).getReasonsList().stream()
+                        .anyMatch(r -> r.contains("query node cannot follow " + vchannel) && r.contains("values for")),
+                        "CheckHealth lists the query node's stuck channel with the cause");
+
+                QueryResults strong = query(milvus, "poisoned", ConsistencyLevel.Strong);
+                assertChannelNotAvailable(strong.getStatus(), vchannel);
+                assertEquals(2, count(milvus, "poisoned", ConsistencyLevel.Eventually),
+                        "the rows the query node already holds are still answered");
+                assertEquals(2, count(milvus, "healthy", ConsistencyLevel.Strong), "the other collection is still read");
 
                 Status flushPoisoned = milvus.flush(FlushRequest.newBuilder().addCollectionNames("poisoned").build()).getStatus();
                 assertChannelNotAvailable(flushPoisoned, vchannel);
@@ -102,6 +123,26 @@ class UnappliableMessageTest {
                 channel.shutdownNow();
             }
         }
+    }
+
+    private static void load(MilvusServiceGrpc.MilvusServiceBlockingStub milvus, String name) {
+        Status index = milvus.createIndex(CreateIndexRequest.newBuilder().setCollectionName(name).setFieldName("vector")
+                .addExtraParams(KeyValuePair.newBuilder().setKey("index_type").setValue("FLAT"))
+                .addExtraParams(KeyValuePair.newBuilder().setKey("metric_type").setValue("L2")).build());
+        assertEquals(0, index.getCode(), index.getReason());
+        Status load = milvus.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName(name).build());
+        assertEquals(0, load.getCode(), load.getReason());
+    }
+
+    private static QueryResults query(MilvusServiceGrpc.MilvusServiceBlockingStub milvus, String name, ConsistencyLevel level) {
+        return milvus.query(QueryRequest.newBuilder().setCollectionName(name).setExpr("").addOutputFields("count(*)")
+                .setConsistencyLevel(level).setUseDefaultConsistency(false).build());
+    }
+
+    private static long count(MilvusServiceGrpc.MilvusServiceBlockingStub milvus, String name, ConsistencyLevel level) {
+        QueryResults r = query(milvus, name, level);
+        assertEquals(0, r.getStatus().getCode(), r.getStatus().getReason());
+        return r.getFieldsData(0).getScalars().getLongData().getData(0);
     }
 
     private static void assertChannelNotAvailable(Status status, String vchannel) {

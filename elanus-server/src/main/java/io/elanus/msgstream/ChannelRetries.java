@@ -1,4 +1,4 @@
-package io.elanus.datanode;
+package io.elanus.msgstream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -6,59 +6,72 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 
 /**
- * The retry state of one flow graph: how long to wait before replaying again, when a failure
- * becomes a reported fault, and when it is over. Used by the flow graph's thread only.
+ * The retry state of one thread consuming a vchannel (a datanode flow graph, a querynode shard
+ * delegator): how long to wait before reading again, when a failure becomes a reported fault, and
+ * when it is over. Used by that consumer thread only.
  * <ul>
  *   <li>Back-off doubles from 1 s up to 30 s while attempts keep failing at the same place.</li>
  *   <li>A message that cannot be applied ({@link UnappliableMessageException}) is a fault at once:
- *       replaying it gives the same result. Any other failure (datacoord or the object store
+ *       replaying it gives the same result. Any other failure (a coordinator or a storage backend
  *       unreachable) becomes one after {@value #TRANSIENT_FAILURES_BEFORE_FAULT} attempts in a row,
- *       so that a short outage does not fail flushes or health.</li>
+ *       so that a short outage does not fail requests or health.</li>
  *   <li>The failure is logged once when it starts and once when it becomes a fault; the retries in
  *       between go to debug. It is over once an attempt applies a batch that ends past the point
  *       where the failing attempts stopped.</li>
  * </ul>
  */
-final class SyncRetries {
-    private static final Logger LOG = LoggerFactory.getLogger(SyncRetries.class);
+public final class ChannelRetries {
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelRetries.class);
     static final Duration FIRST_DELAY = Duration.ofSeconds(1);
     static final Duration MAX_DELAY = Duration.ofSeconds(30);
     static final int TRANSIENT_FAILURES_BEFORE_FAULT = 3;
 
-    private final String vchannel;
+    private final String consumer;
+    private final String whileFaulted;
     private int failures;
     /** WAL offset a batch must end at or beyond to show the failure is over; 0: any batch will do. */
     private long stuckAt;
     private boolean faulted;
     private boolean clearPending;
 
-    /** What to do after a failed attempt: wait {@code delay}, and raise {@code faultReason} unless it is null. */
-    record Failure(Duration delay, String faultReason) {
+    /**
+     * What to do after a failed attempt: wait {@code delay}, and raise a fault with the cause
+     * {@code faultReason} unless it is null.
+     */
+    public record Failure(Duration delay, String faultReason) {
     }
 
-    SyncRetries(String vchannel) {
-        this.vchannel = vchannel;
+    /**
+     * @param consumer     what consumes the channel, for log lines and reasons ("data sync of dml_0_1v0")
+     * @param whileFaulted what users see while the fault lasts, for the log line that reports it
+     */
+    public ChannelRetries(String consumer, String whileFaulted) {
+        this.consumer = consumer;
+        this.whileFaulted = whileFaulted;
     }
 
     /**
      * @param batchEnd end offset of the batch the attempt failed in, or -1 when it failed outside a batch
      */
-    Failure failed(RuntimeException e, long batchEnd) {
+    public Failure failed(RuntimeException e, long batchEnd) {
         failures++;
         boolean unappliable = e instanceof UnappliableMessageException;
         if (batchEnd >= 0) {
             stuckAt = Math.max(stuckAt, batchEnd);
         }
-        String reason = unappliable ? e.getMessage() : "data sync of " + vchannel + " failed: " + e;
+        // The cause alone: the caller's fault text already names the consumer and the channel.
+        String reason = unappliable ? e.getMessage() : e.toString();
         Duration delay = delay();
         if (!faulted && (unappliable || failures >= TRANSIENT_FAILURES_BEFORE_FAULT)) {
             faulted = true;
-            LOG.warn("{}; retrying from the checkpoint with back-off (up to {} s): until it succeeds, flushes of its "
-                    + "collection fail and health reports it", reason, MAX_DELAY.toSeconds());
+            LOG.warn("{} is stuck: {}; retrying with back-off (up to {} s): until it succeeds, {}", consumer, reason,
+                    MAX_DELAY.toSeconds(), whileFaulted);
+            LOG.debug("{} failed", consumer, e);
         } else if (failures == 1) {
-            LOG.warn("data sync of {} failed; replaying from the checkpoint in {} ms: {}", vchannel, delay.toMillis(), e.toString());
+            LOG.warn("{} failed; reading again in {} ms: {}", consumer, delay.toMillis(), e.toString());
+            LOG.debug("{} failed", consumer, e);
         } else {
-            LOG.debug("data sync of {} failed again (attempt {}): {}", vchannel, failures, e.toString());
+            LOG.debug("{} failed again (attempt {}): {}", consumer, failures, e.toString());
         }
         return new Failure(delay, faulted ? reason : null);
     }
@@ -73,10 +86,10 @@ final class SyncRetries {
      * A batch ending at {@code batchEnd} was applied. True when a fault is to be cleared now (it was
      * just overcome, or clearing it earlier could not be delivered).
      */
-    boolean passed(long batchEnd) {
+    public boolean passed(long batchEnd) {
         if (failures > 0 && batchEnd >= stuckAt) {
             if (faulted) {
-                LOG.info("data sync of {} applies its WAL again after {} failed attempts", vchannel, failures);
+                LOG.info("{} applies its WAL again after {} failed attempts", consumer, failures);
                 clearPending = true;
             }
             failures = 0;
@@ -89,11 +102,11 @@ final class SyncRetries {
     }
 
     /** Clearing the fault could not be delivered: try again after the next batch. */
-    void clearNotDelivered() {
+    public void clearNotDelivered() {
         clearPending = true;
     }
 
-    boolean faulted() {
+    public boolean faulted() {
         return faulted;
     }
 }

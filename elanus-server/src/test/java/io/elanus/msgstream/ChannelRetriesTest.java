@@ -1,4 +1,4 @@
-package io.elanus.datanode;
+package io.elanus.msgstream;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,17 +13,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** When a failing flow graph waits, when its failure becomes a fault, and when the fault is over. */
-class SyncRetriesTest {
+class ChannelRetriesTest {
     private static final String CHANNEL = "dml_0_1v0";
 
     @Test
     void anUnappliableMessageIsAFaultAtOnceAndBacksOffExponentiallyUpToTheCap() {
-        SyncRetries retries = new SyncRetries(CHANNEL);
+        ChannelRetries retries = new ChannelRetries("data sync of " + CHANNEL, "flushes fail");
         UnappliableMessageException poison = new UnappliableMessageException(CHANNEL, 17,
                 new IllegalArgumentException("field text has 1 values for 4 rows with 0 nulls"));
         List<Duration> delays = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            SyncRetries.Failure f = retries.failed(poison, 20);
+            ChannelRetries.Failure f = retries.failed(poison, 20);
             assertNotNull(f.faultReason(), "attempt " + i);
             assertTrue(f.faultReason().contains("offset 17 of " + CHANNEL), f.faultReason());
             delays.add(f.delay());
@@ -38,11 +38,11 @@ class SyncRetriesTest {
 
     @Test
     void anOutageBecomesAFaultOnlyAfterRepeatedFailuresAndEndsWithTheNextAppliedBatch() {
-        SyncRetries retries = new SyncRetries(CHANNEL);
+        ChannelRetries retries = new ChannelRetries("data sync of " + CHANNEL, "flushes fail");
         RuntimeException outage = new IllegalStateException("datacoord unreachable");
         assertNull(retries.failed(outage, -1).faultReason());
         assertNull(retries.failed(outage, -1).faultReason());
-        SyncRetries.Failure third = retries.failed(outage, -1);
+        ChannelRetries.Failure third = retries.failed(outage, -1);
         assertNotNull(third.faultReason());
         assertTrue(third.faultReason().contains("datacoord unreachable"), third.faultReason());
         assertTrue(retries.passed(5), "the first batch applied afterwards ends it");
@@ -51,7 +51,7 @@ class SyncRetriesTest {
 
     @Test
     void aFailureThatDoesNotRecurIsForgottenWithoutAFault() {
-        SyncRetries retries = new SyncRetries(CHANNEL);
+        ChannelRetries retries = new ChannelRetries("data sync of " + CHANNEL, "flushes fail");
         assertNull(retries.failed(new IllegalStateException("object store hiccup"), 40).faultReason());
         assertFalse(retries.passed(40), "nothing to clear: no fault was raised");
         assertNull(retries.failed(new IllegalStateException("object store hiccup"), 50).faultReason(),
