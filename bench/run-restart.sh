@@ -68,6 +68,14 @@ section="$work/section.md"
   fi
   echo
   echo "Meta store and WAL: their size on disk at that restart (after)."
+  if [ -f "$out/before.rev" ]; then
+    echo
+    echo "The \"before\" revision read every sealed segment and index of a loaded collection before its ready line; now"
+    echo "the server is ready once the meta store and WAL are open, and loaded collections are read back in the background"
+    echo "(GetLoadState says Loading and reads get \"collection not fully loaded\" meanwhile), so \"serving\" grows only as far"
+    echo "as the collection's data must be read into memory. The machine was shared with other builds and tests during"
+    echo "these runs (see the 0-row starts): compare how each column grows more than the columns against each other."
+  fi
   echo "<!-- restart-bench:end -->"
 } > "$section"
 "$root/bench/update-section.sh" restart-bench "$section"

@@ -37,6 +37,7 @@ public final class QueryNode extends RoleComponent implements QueryNodeClient {
     private final Map<Long, SegmentIndex> indexes = new ConcurrentHashMap<>();
     private final ObjectStore objects;
     private final Path indexCache;
+    private volatile boolean stopped;
 
     /** @param indexCache local directory where index files are copied to be memory-mapped */
     public QueryNode(long nodeId, MetaKv kv, Wal wal, ObjectStore objects, Path indexCache) {
@@ -76,6 +77,7 @@ public final class QueryNode extends RoleComponent implements QueryNodeClient {
 
     @Override
     public void stop() {
+        stopped = true;
         delegators.values().forEach(ShardDelegator::close);
         delegators.clear();
         unregister();
@@ -84,6 +86,10 @@ public final class QueryNode extends RoleComponent implements QueryNodeClient {
 
     @Override
     public void watchChannel(CollectionInfo collection, String vchannel, long startOffset, Collection<SegmentMeta> flushed) {
+        if (stopped) {
+            // Shutting down while querycoord still recovers loaded collections: nothing is served any more.
+            return;
+        }
         List<SegmentMeta> mine = flushed.stream().filter(s -> s.getVchannel().equals(vchannel)).toList();
         delegators.computeIfAbsent(vchannel, v -> {
             ShardDelegator d = new ShardDelegator(collection, v, wal, startOffset, loader);
