@@ -83,6 +83,8 @@ class DataDirFaultsTest {
 
             server.restart();
             try (Connection again = new Connection(server)) {
+                // Loaded collections come back in the background after a restart (as in Milvus).
+                MilvusAssertions.awaitLoaded(again.client, COLLECTION);
                 assertEquals(acked, ids(again.client, ConsistencyLevel.STRONG), "every acknowledged row after a restart");
             }
         }
