@@ -1,6 +1,13 @@
 package io.elanus.it;
 
 import com.google.gson.JsonObject;
+import io.milvus.client.MilvusServiceClient;
+import io.milvus.grpc.FlushResponse;
+import io.milvus.grpc.GetFlushStateResponse;
+import io.milvus.param.ConnectParam;
+import io.milvus.param.R;
+import io.milvus.param.collection.FlushParam;
+import io.milvus.param.control.GetFlushStateParam;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.client.RetryConfig;
@@ -25,6 +32,7 @@ import java.util.Set;
 
 import static io.elanus.it.MilvusAssertions.awaitLoaded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -76,6 +84,10 @@ class DataDirFaultsTest {
                 assertEquals(DISK_LIMIT_EXCEEDED, e.getServerErrCode(), e::getMessage);
             }
 
+            // A flush that cannot write its segment fails naming the cause instead of never saying done.
+            R<?> flushFailed = flushUntilFailed(server);
+            assertTrue(flushFailed.getMessage().contains("no space left"), flushFailed::getMessage);
+
             disk.free();
             insertUntilAccepted(client, acked);
             awaitHealth(server, true);
@@ -84,7 +96,7 @@ class DataDirFaultsTest {
             server.restart();
             try (Connection again = new Connection(server)) {
                 // Loaded collections come back in the background after a restart (as in Milvus).
-                MilvusAssertions.awaitLoaded(again.client, COLLECTION);
+                awaitLoaded(again.client, COLLECTION);
                 assertEquals(acked, ids(again.client, ConsistencyLevel.STRONG), "every acknowledged row after a restart");
             }
         }
@@ -187,6 +199,36 @@ class DataDirFaultsTest {
     }
 
     /** Inserts new batches until one is refused (small writes may still fit in partly used pages at first). */
+    /**
+     * Flushes without waiting, then asks GetFlushState until it answers an error, through the legacy client:
+     * MilvusClientV2's flush wait reads only the {@code flushed} flag of GetFlushState, never its status.
+     */
+    private static R<?> flushUntilFailed(ElanusServerProcess server) {
+        MilvusServiceClient legacy = new MilvusServiceClient(ConnectParam.newBuilder().withHost("127.0.0.1")
+                .withPort(server.port()).build());
+        try {
+            R<FlushResponse> flush = legacy.flush(FlushParam.newBuilder().addCollectionName(COLLECTION).withSyncFlush(false).build());
+            if (flush.getStatus() != R.Status.Success.getCode()) {
+                return flush;
+            }
+            GetFlushStateParam state = GetFlushStateParam.newBuilder().withCollectionName(COLLECTION)
+                    .withSegmentIDs(flush.getData().getCollSegIDsMap().get(COLLECTION).getDataList())
+                    .withFlushTs(flush.getData().getCollFlushTsMap().get(COLLECTION)).build();
+            long deadline = System.currentTimeMillis() + PATIENCE_MS;
+            while (System.currentTimeMillis() < deadline) {
+                R<GetFlushStateResponse> answer = legacy.getFlushState(state);
+                if (answer.getStatus() != R.Status.Success.getCode()) {
+                    return answer;
+                }
+                assertFalse(answer.getData().getFlushed(), "a flush completed on a full disk");
+                MilvusAssertions.sleep(500);
+            }
+            return fail("GetFlushState neither completed nor failed within " + PATIENCE_MS + " ms");
+        } finally {
+            legacy.close();
+        }
+    }
+
     private static MilvusClientException insertUntilRefused(MilvusClientV2 client, Set<Long> acked) {
         for (int batch = 1; batch <= 200; batch++) {
             try {

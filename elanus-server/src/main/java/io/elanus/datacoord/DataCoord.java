@@ -314,13 +314,14 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
 
     @Override
     public boolean flushed(long collectionId, List<Long> segmentIds, long flushTs) {
+        Optional<CollectionInfo> c = rootCoord.collectionById(collectionId);
         for (long id : segmentIds) {
             SegmentMeta s = segments.get(id);
             if (s != null && s.getState() != SegmentStateInternal.FLUSHED && s.getState() != SegmentStateInternal.DROPPED) {
+                c.ifPresent(info -> failIfFaulted(s.getVchannel(), info));
                 return false;
             }
         }
-        Optional<CollectionInfo> c = rootCoord.collectionById(collectionId);
         if (c.isEmpty() || flushTs == 0) {
             return true;
         }
