@@ -101,7 +101,7 @@ final class TimeTickSender implements AutoCloseable {
     }
 
     /** Sends a tick now and fails if it cannot be delivered (the proxy must not serve before its first one). */
-    synchronized void tickOrFail() {
+    void tickOrFail() {
         Map<String, RuntimeException> failed = tickAll();
         if (!failed.isEmpty()) {
             throw failed.values().iterator().next();

@@ -51,6 +51,11 @@ public final class DataDirGuard {
         }
     }
 
+    /** Whether a loss was seen; no I/O. */
+    public boolean isLost() {
+        return lost != null;
+    }
+
     /** Compares the directory's identity now with the one recorded at open; throws once it differs. */
     public void check() {
         ensureNotLost();

@@ -61,9 +61,7 @@ public final class StorageFaultLog {
             }
             active.remove(key);
         }
-        if (previous != null) {
-            LOG.info("{} {} recovered; writes resume (was: {})", backend, key, previous.getMessage());
-        }
+        LOG.info("{} {} recovered; writes resume (was: {})", backend, key, previous.getMessage());
     }
 
     private boolean hasHeadroom() {

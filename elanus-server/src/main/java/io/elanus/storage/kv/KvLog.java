@@ -336,13 +336,7 @@ final class KvLog {
     /** Makes every appended mutation durable and closes the log; the caller stops appends first. */
     void close() throws IOException {
         try {
-            boolean lost = false;
-            try {
-                guard.ensureNotLost();
-            } catch (StorageFaultException e) {
-                lost = true;
-            }
-            if (lost || needsRepair()) {
+            if (guard.isLost() || needsRepair()) {
                 // Those mutations were never acknowledged: nothing to make durable.
                 sync.abandon(new IOException("meta store closed after a fault"));
             } else {

@@ -138,7 +138,6 @@ public final class EmbeddedWal implements Wal {
             throw e;
         }
         faults.clear(channel);
-        faults.clear(NEW_CHANNELS);
         return new WalPosition(channel, offset);
     }
 

@@ -300,13 +300,7 @@ final class WalChannel {
      * deleted directory): those records were never acknowledged, so closing just drops them.
      */
     private void closeSync() throws IOException {
-        boolean lost = false;
-        try {
-            guard.ensureNotLost();
-        } catch (StorageFaultException e) {
-            lost = true;
-        }
-        if (lost || unsyncedRoll != null || sync.failed()) {
+        if (guard.isLost() || unsyncedRoll != null || sync.failed()) {
             sync.abandon(new IOException("WAL channel " + name + " closed after a fault"));
         } else {
             sync.close();

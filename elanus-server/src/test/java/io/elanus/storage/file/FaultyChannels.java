@@ -7,7 +7,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * A {@link ChannelOpener} whose channels fail on demand the way a full or read-only file system
@@ -31,6 +34,15 @@ public final class FaultyChannels implements ChannelOpener {
 
     public void set(Fault fault) {
         this.fault = fault;
+    }
+
+    /** Deletes {@code root} and everything under it while a backend still has files open there (the "rm -rf" fault). */
+    public static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     @Override

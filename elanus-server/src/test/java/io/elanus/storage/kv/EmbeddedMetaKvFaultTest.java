@@ -10,9 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -97,11 +95,7 @@ class EmbeddedMetaKvFaultTest {
     void deletedDirectoryRefusesEveryMutationFromThenOn() throws Exception {
         try (EmbeddedMetaKv kv = EmbeddedMetaKv.open(dir, SETTINGS, channels)) {
             putAll(kv, "a", 2);
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+            FaultyChannels.deleteTree(dir);
             StorageFaultException e = assertThrows(StorageFaultException.class, () -> kv.put("x", bytes("x")));
             assertEquals(StorageFaultException.Kind.DATA_DELETED, e.kind());
             Files.createDirectories(dir);

@@ -1,15 +1,14 @@
 package io.elanus.storage.object;
 
 import io.elanus.storage.StorageFaultException;
+import io.elanus.storage.file.FaultyChannels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,11 +28,7 @@ class LocalObjectStoreFaultTest {
         store.put("a/b", "v".getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of(), store.activeFaults());
 
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        FaultyChannels.deleteTree(root);
         StorageFaultException e = assertThrows(StorageFaultException.class,
                 () -> store.put("a/c", "w".getBytes(StandardCharsets.UTF_8)));
         assertEquals(StorageFaultException.Kind.DATA_DELETED, e.kind());

@@ -11,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -110,7 +108,7 @@ class EmbeddedWalFaultTest {
     void deletedDirectoryRefusesEveryWriteFromThenOn() throws Exception {
         try (EmbeddedWal wal = EmbeddedWal.open(dir, SEGMENT_BYTES, channels)) {
             wal.append("ch", bytes("kept in memory only"));
-            deleteRecursively(dir);
+            FaultyChannels.deleteTree(dir);
             StorageFaultException e = assertThrows(StorageFaultException.class, () -> wal.append("ch", bytes("x")));
             assertEquals(StorageFaultException.Kind.DATA_DELETED, e.kind());
             assertTrue(e.getMessage().startsWith("data directory deleted: " + dir.toAbsolutePath()), e.getMessage());
@@ -144,13 +142,5 @@ class EmbeddedWalFaultTest {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static void deleteRecursively(Path root) throws Exception {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
