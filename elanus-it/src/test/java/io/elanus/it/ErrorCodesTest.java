@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 import static io.elanus.it.MilvusAssertions.COLLECTION_NOT_FOUND;
 import static io.elanus.it.MilvusAssertions.DATABASE_INVALID_NAME;
@@ -221,10 +222,7 @@ class ErrorCodesTest extends SharedServerTestBase {
     /** A delete by ids becomes "id in [...]": 200,000 ids make a filter longer than proxy.maxExprLength (1 MiB by default). */
     @Test
     void deleteWithAFilterLongerThanTheExpressionLimitIsRejectedAndDeletesNothing() {
-        List<Object> ids = new ArrayList<>();
-        for (long id = 0; id < 200_000; id++) {
-            ids.add(id);
-        }
+        List<Object> ids = new ArrayList<>(idsBelow(200_000));
         MilvusClientException e = assertServerError(() -> client.delete(DeleteReq.builder().collectionName(healthy).ids(ids).build()),
                 PARAMETER_INVALID);
         assertMessageContains(e, "more than proxy.maxExprLength (1048576)");
@@ -232,13 +230,15 @@ class ErrorCodesTest extends SharedServerTestBase {
 
     @Test
     void queryWithMoreTemplateValuesThanTheLimitIsRejected() {
-        List<Long> ids = new ArrayList<>();
-        for (long id = 0; id < 131_073; id++) {
-            ids.add(id);
-        }
+        List<Long> ids = idsBelow(131_073);
         MilvusClientException e = assertServerError(() -> client.query(QueryReq.builder().collectionName(healthy)
                 .filter("id in {ids}").filterTemplateValues(Map.of("ids", ids)).build()), PARAMETER_INVALID);
         assertMessageContains(e, "the filter's template values hold 131073 values, more than proxy.maxExprTemplateTerms (131072)");
+    }
+
+    /** The ids 0 .. n-1. */
+    private static List<Long> idsBelow(long n) {
+        return LongStream.range(0, n).boxed().toList();
     }
 
     private static void assertMessageContains(MilvusClientException e, String expected) {

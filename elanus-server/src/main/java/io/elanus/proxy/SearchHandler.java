@@ -137,7 +137,9 @@ final class SearchHandler {
         }
         boolean ignoreGrowing = Boolean.parseBoolean(TypeParams.get(sp, "ignore_growing").orElse("false"));
         FieldSchema anns = annsField(schema, TypeParams.get(sp, "anns_field").orElse(""));
-        MetricType metric = metric(c, anns, TypeParams.get(sp, "metric_type").orElse(""));
+        // One look-up of the field's index per search: in a cluster each is a call to datacoord.
+        List<IndexMeta> fieldIndexes = dataCoord.indexes(c.getId()).stream().filter(i -> i.getFieldId() == anns.getFieldID()).toList();
+        MetricType metric = metric(fieldIndexes, anns, TypeParams.get(sp, "metric_type").orElse(""));
         int topkLimit = config.getInt(Params.TOPK_LIMIT);
         io.elanus.vector.QueryVectors queries = QueryVectorParser.parse(placeholders(req.getPlaceholderGroup()), anns);
         int nq = queries.count();
@@ -154,11 +156,11 @@ final class SearchHandler {
                 : FilterCompiler.compile(req.getDsl(), schema, req.getExprTemplateValuesMap());
         ReadScope scope = ReadScope.resolve(c, partitionNames, queryCoord, req.getConsistencyLevel(),
                 req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config, tickNow);
-        if (isAutoIndex(c, anns) && !params.containsKey("ef")) {
+        if (isAutoIndex(fieldIndexes) && !params.containsKey("ef")) {
             // AUTOINDEX picks its own search effort (Milvus's "level" 1 aims at ~90% recall): HNSW ef of at least 100.
             params.put("ef", Integer.toString(Math.max(k, AUTOINDEX_MIN_EF)));
         }
-        SearchParamChecks.check(indexType(c, anns), params, k);
+        SearchParamChecks.check(indexType(fieldIndexes), params, k);
         SearchSpec spec = new SearchSpec(anns.getFieldID(), metric, queries, k, filter, scope.partitionIds(), params,
                 ignoreGrowing, scope.guaranteeTs(), outputFieldIds);
         List<List<Hit>> merged = new ArrayList<>();
@@ -272,12 +274,10 @@ final class SearchHandler {
     }
 
     /** The index's metric; a metric given in the request must match it (Milvus's "metric type not match"). */
-    private MetricType metric(CollectionInfo c, FieldSchema anns, String requested) {
+    private static MetricType metric(List<IndexMeta> fieldIndexes, FieldSchema anns, String requested) {
         String indexed = null;
-        for (IndexMeta i : dataCoord.indexes(c.getId())) {
-            if (i.getFieldId() == anns.getFieldID()) {
-                indexed = TypeParams.get(i.getIndexParamsList(), "metric_type").orElse(null);
-            }
+        for (IndexMeta i : fieldIndexes) {
+            indexed = TypeParams.get(i.getIndexParamsList(), "metric_type").orElse(null);
         }
         if (indexed == null) {
             throw new MilvusException(MilvusError.INDEX_NOT_FOUND, "index not found[field=" + anns.getName() + "]");
@@ -289,14 +289,12 @@ final class SearchHandler {
     }
 
     /** The resolved index type of the field's index (AUTOINDEX already mapped to a concrete type), or "" if none. */
-    private String indexType(CollectionInfo c, FieldSchema anns) {
-        return dataCoord.indexes(c.getId()).stream().filter(i -> i.getFieldId() == anns.getFieldID())
-                .map(i -> TypeParams.get(i.getIndexParamsList(), "index_type").orElse("")).findFirst().orElse("");
+    private static String indexType(List<IndexMeta> fieldIndexes) {
+        return fieldIndexes.stream().map(i -> TypeParams.get(i.getIndexParamsList(), "index_type").orElse("")).findFirst().orElse("");
     }
 
-    private boolean isAutoIndex(CollectionInfo c, FieldSchema anns) {
-        return dataCoord.indexes(c.getId()).stream().filter(i -> i.getFieldId() == anns.getFieldID())
-                .anyMatch(i -> "AUTOINDEX".equalsIgnoreCase(IndexParamsValidator.flatten(i.getUserIndexParamsList())
+    private static boolean isAutoIndex(List<IndexMeta> fieldIndexes) {
+        return fieldIndexes.stream().anyMatch(i -> "AUTOINDEX".equalsIgnoreCase(IndexParamsValidator.flatten(i.getUserIndexParamsList())
                         .getOrDefault("index_type", "AUTOINDEX")));
     }
 

@@ -6,11 +6,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One server per data directory: an exclusive OS lock on {@code <data-dir>/LOCK}, held for the life
@@ -20,10 +21,19 @@ import java.nio.file.StandardOpenOption;
 final class DataDirLock implements AutoCloseable {
     static final String FILE_NAME = "LOCK";
 
+    /**
+     * Data directories locked by this JVM. A second in-process acquire must be refused before it opens
+     * the file: the OS lock is a POSIX record lock, which closing any descriptor of the file in this
+     * process drops, so even a refused attempt would silently free the directory for another server.
+     */
+    private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
+
+    private final Path key;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DataDirLock(FileChannel channel, FileLock lock) {
+    private DataDirLock(Path key, FileChannel channel, FileLock lock) {
+        this.key = key;
         this.channel = channel;
         this.lock = lock;
     }
@@ -35,40 +45,52 @@ final class DataDirLock implements AutoCloseable {
      */
     static DataDirLock acquire(Path dataDir) {
         Path file = dataDir.resolve(FILE_NAME);
-        FileChannel channel;
+        Path key;
         try {
             Files.createDirectories(dataDir);
+            key = dataDir.toRealPath();
+        } catch (IOException | SecurityException e) {
+            throw new StartupException("data directory " + dataDir + " is not writable: " + describe(e), e);
+        }
+        if (!HELD_HERE.add(key)) {
+            throw inUse(dataDir, Long.toString(ProcessHandle.current().pid()));
+        }
+        try {
+            return lock(dataDir, key, file);
+        } catch (RuntimeException e) {
+            HELD_HERE.remove(key);
+            throw e;
+        }
+    }
+
+    private static DataDirLock lock(Path dataDir, Path key, Path file) {
+        FileChannel channel;
+        try {
             // No TRUNCATE_EXISTING: the file may hold the running owner's pid, which a refused server must still read.
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException | SecurityException e) {
             throw new StartupException("data directory " + dataDir + " is not writable: " + describe(e), e);
         }
         try {
-            FileLock lock = tryLock(channel);
+            FileLock lock = channel.tryLock();
             if (lock == null) {
                 String holder = readPid(channel);
                 channel.close();
-                throw new StartupException("data directory " + dataDir + " is in use by another Elanus server"
-                        + (holder.isEmpty() ? "" : " (pid " + holder + ")")
-                        + "; stop it first or choose another --data-dir");
+                throw inUse(dataDir, holder);
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             channel.force(true);
-            return new DataDirLock(channel, lock);
+            return new DataDirLock(key, channel, lock);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new StartupException("data directory " + dataDir + " is not writable: " + describe(e), e);
         }
     }
 
-    private static FileLock tryLock(FileChannel channel) throws IOException {
-        try {
-            return channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            // Held by this very JVM (a second server started in-process): the same refusal.
-            return null;
-        }
+    private static StartupException inUse(Path dataDir, String holder) {
+        return new StartupException("data directory " + dataDir + " is in use by another Elanus server"
+                + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; stop it first or choose another --data-dir");
     }
 
     private static String readPid(FileChannel channel) throws IOException {
@@ -107,5 +129,6 @@ final class DataDirLock implements AutoCloseable {
             // Closing the channel below releases it too.
         }
         closeQuietly(channel);
+        HELD_HERE.remove(key);
     }
 }
