@@ -4,6 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The retry state of one thread consuming a vchannel (a datanode flow graph, a querynode shard
@@ -41,6 +44,13 @@ public final class ChannelRetries {
     public record Failure(Duration delay, String faultReason) {
     }
 
+    /** One attempt at consuming the channel, from wherever the consumer resumes. */
+    @FunctionalInterface
+    public interface Attempt {
+        /** @param batchEnd to set [0] to the end offset of the batch being applied (-1 between batches), for {@link #failed} */
+        void run(long[] batchEnd) throws InterruptedException;
+    }
+
     /**
      * @param consumer     what consumes the channel, for log lines and reasons ("data sync of dml_0_1v0")
      * @param whileFaulted what users see while the fault lasts, for the log line that reports it
@@ -48,6 +58,42 @@ public final class ChannelRetries {
     public ChannelRetries(String consumer, String whileFaulted) {
         this.consumer = consumer;
         this.whileFaulted = whileFaulted;
+    }
+
+    /**
+     * The consumer thread's loop: runs attempts until {@code running} turns false or the thread is
+     * interrupted. After a failed attempt {@code onFailure} runs (to drop half-applied state),
+     * {@code raiseFault} gets the reason once the failure is a fault, and the next attempt waits out
+     * the back-off, which ends early when the consumer is stopped.
+     */
+    public void runUntilStopped(BooleanSupplier running, Attempt attempt, Runnable onFailure, Consumer<String> raiseFault) {
+        while (running.getAsBoolean()) {
+            long[] failedBatchEnd = {-1};
+            try {
+                attempt.run(failedBatchEnd);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                onFailure.run();
+                Failure f = failed(e, failedBatchEnd[0]);
+                if (f.faultReason() != null) {
+                    raiseFault.accept(f.faultReason());
+                }
+                if (!pause(f.delay(), running)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Sleeps between attempts, waking early when stopped; false when the consumer was stopped. */
+    private static boolean pause(Duration delay, BooleanSupplier running) {
+        long deadline = System.nanoTime() + delay.toNanos();
+        while (running.getAsBoolean() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(10_000_000L);
+        }
+        return running.getAsBoolean();
     }
 
     /**
