@@ -41,7 +41,7 @@ public final class ChannelRetries {
      * What to do after a failed attempt: wait {@code delay}, and raise a fault with the cause
      * {@code faultReason} unless it is null.
      */
-    public record Failure(Duration delay, String faultReason) {
+    record Failure(Duration delay, String faultReason) {
     }
 
     /** One attempt at consuming the channel, from wherever the consumer resumes. */
@@ -99,7 +99,7 @@ public final class ChannelRetries {
     /**
      * @param batchEnd end offset of the batch the attempt failed in, or -1 when it failed outside a batch
      */
-    public Failure failed(RuntimeException e, long batchEnd) {
+    Failure failed(RuntimeException e, long batchEnd) {
         failures++;
         boolean unappliable = e instanceof UnappliableMessageException;
         if (batchEnd >= 0) {
@@ -152,7 +152,7 @@ public final class ChannelRetries {
         clearPending = true;
     }
 
-    public boolean faulted() {
+    boolean faulted() {
         return faulted;
     }
 }
