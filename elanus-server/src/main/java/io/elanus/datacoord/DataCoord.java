@@ -314,14 +314,17 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
 
     @Override
     public boolean flushed(long collectionId, List<Long> segmentIds, long flushTs) {
-        Optional<CollectionInfo> c = rootCoord.collectionById(collectionId);
         for (long id : segmentIds) {
             SegmentMeta s = segments.get(id);
             if (s != null && s.getState() != SegmentStateInternal.FLUSHED && s.getState() != SegmentStateInternal.DROPPED) {
-                c.ifPresent(info -> failIfFaulted(s.getVchannel(), info));
+                // The collection (a rootcoord call in cluster mode) only to name it in the error: not on every poll.
+                if (channelFaults.containsKey(s.getVchannel())) {
+                    rootCoord.collectionById(collectionId).ifPresent(info -> failIfFaulted(s.getVchannel(), info));
+                }
                 return false;
             }
         }
+        Optional<CollectionInfo> c = rootCoord.collectionById(collectionId);
         if (c.isEmpty() || flushTs == 0) {
             return true;
         }

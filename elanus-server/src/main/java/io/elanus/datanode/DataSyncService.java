@@ -35,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The data-sync flow graph of one vchannel (seed 000): consumes the WAL from the channel
@@ -117,25 +116,10 @@ final class DataSyncService implements AutoCloseable {
      * {@link ChannelRetries}); other channels have their own flow graphs and go on.
      */
     private void run() {
-        while (running) {
-            long[] failedBatchEnd = {-1};
-            try {
-                syncFromCheckpoint(failedBatchEnd);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                buffers.clear();
-                deletes.clear();
-                ChannelRetries.Failure f = retries.failed(e, failedBatchEnd[0]);
-                if (f.faultReason() != null) {
-                    faults.raise(watch.getVchannel(), f.faultReason());
-                }
-                if (!pause(f.delay())) {
-                    return;
-                }
-            }
-        }
+        retries.runUntilStopped(() -> running, this::syncFromCheckpoint, () -> {
+            buffers.clear();
+            deletes.clear();
+        }, reason -> faults.raise(watch.getVchannel(), reason));
     }
 
     /** @param batchEnd set to the end offset of the batch being applied, for the caller to see where a failure hit */
@@ -159,15 +143,6 @@ final class DataSyncService implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /** Sleeps between retries, waking early when closed; false when the service was closed. */
-    private boolean pause(Duration delay) {
-        long deadline = System.nanoTime() + delay.toNanos();
-        while (running && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(10_000_000L);
-        }
-        return running;
     }
 
     private void apply(WalMessage msg, long offset) {

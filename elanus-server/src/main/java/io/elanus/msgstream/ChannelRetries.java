@@ -4,6 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The retry state of one thread consuming a vchannel (a datanode flow graph, a querynode shard
@@ -38,7 +41,14 @@ public final class ChannelRetries {
      * What to do after a failed attempt: wait {@code delay}, and raise a fault with the cause
      * {@code faultReason} unless it is null.
      */
-    public record Failure(Duration delay, String faultReason) {
+    record Failure(Duration delay, String faultReason) {
+    }
+
+    /** One attempt at consuming the channel, from wherever the consumer resumes. */
+    @FunctionalInterface
+    public interface Attempt {
+        /** @param batchEnd to set [0] to the end offset of the batch being applied (-1 between batches), for {@link #failed} */
+        void run(long[] batchEnd) throws InterruptedException;
     }
 
     /**
@@ -51,9 +61,45 @@ public final class ChannelRetries {
     }
 
     /**
+     * The consumer thread's loop: runs attempts until {@code running} turns false or the thread is
+     * interrupted. After a failed attempt {@code onFailure} runs (to drop half-applied state),
+     * {@code raiseFault} gets the reason once the failure is a fault, and the next attempt waits out
+     * the back-off, which ends early when the consumer is stopped.
+     */
+    public void runUntilStopped(BooleanSupplier running, Attempt attempt, Runnable onFailure, Consumer<String> raiseFault) {
+        while (running.getAsBoolean()) {
+            long[] failedBatchEnd = {-1};
+            try {
+                attempt.run(failedBatchEnd);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                onFailure.run();
+                Failure f = failed(e, failedBatchEnd[0]);
+                if (f.faultReason() != null) {
+                    raiseFault.accept(f.faultReason());
+                }
+                if (!pause(f.delay(), running)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Sleeps between attempts, waking early when stopped; false when the consumer was stopped. */
+    private static boolean pause(Duration delay, BooleanSupplier running) {
+        long deadline = System.nanoTime() + delay.toNanos();
+        while (running.getAsBoolean() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(10_000_000L);
+        }
+        return running.getAsBoolean();
+    }
+
+    /**
      * @param batchEnd end offset of the batch the attempt failed in, or -1 when it failed outside a batch
      */
-    public Failure failed(RuntimeException e, long batchEnd) {
+    Failure failed(RuntimeException e, long batchEnd) {
         failures++;
         boolean unappliable = e instanceof UnappliableMessageException;
         if (batchEnd >= 0) {
@@ -106,7 +152,7 @@ public final class ChannelRetries {
         clearPending = true;
     }
 
-    public boolean faulted() {
+    boolean faulted() {
         return faulted;
     }
 }

@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -138,23 +137,8 @@ final class ShardDelegator implements AutoCloseable {
      * with it; other channels have their own delegators and go on.
      */
     private void consume() {
-        while (running) {
-            long[] failedBatchEnd = {-1};
-            try {
-                follow(failedBatchEnd);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                ChannelRetries.Failure f = retries.failed(e, failedBatchEnd[0]);
-                if (f.faultReason() != null) {
-                    setFault("query node cannot follow " + vchannel + ": " + f.faultReason());
-                }
-                if (!pause(f.delay())) {
-                    return;
-                }
-            }
-        }
+        retries.runUntilStopped(() -> running, this::follow, () -> {
+        }, reason -> setFault("query node cannot follow " + vchannel + ": " + reason));
     }
 
     /** @param batchEnd set to the end offset of the batch being applied, for the caller to see where a failure hit */
@@ -198,15 +182,6 @@ final class ShardDelegator implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
-    }
-
-    /** Sleeps between retries, waking early when closed; false when the delegator was closed. */
-    private boolean pause(Duration delay) {
-        long deadline = System.nanoTime() + delay.toNanos();
-        while (running && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(10_000_000L);
-        }
-        return running;
     }
 
     /** One WAL message decoded for {@link #apply}: the inserted rows, or the deleted keys. */

@@ -1,5 +1,6 @@
 package io.elanus.datanode;
 
+import io.elanus.cluster.Await;
 import io.elanus.datacoord.DataCoordClient;
 import io.elanus.proto.ChannelWatchInfo;
 import io.elanus.proto.InsertBody;
@@ -22,7 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A channel's checkpoint follows its time ticks while nothing is buffered, so a restart does not
@@ -71,11 +71,7 @@ class IdleCheckpointTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what + " within 60 s");
-            Thread.sleep(10);
-        }
+        Await.until(condition, Duration.ofSeconds(60), what);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.elanus.querynode;
 
 import io.elanus.cluster.AllTypes;
+import io.elanus.cluster.Await;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.proto.CollectionInfo;
@@ -30,7 +31,6 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A shard delegator whose WAL cannot be read keeps retrying instead of stopping: while the outage
@@ -117,13 +117,7 @@ class DelegatorOutageTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(what + " within " + WAIT.toSeconds() + " s");
-            }
-            Thread.sleep(50);
-        }
+        Await.until(condition, WAIT, what);
     }
 
     /** The WAL with an outage switch: opening or reading a channel fails while {@link #outage} is set. */

@@ -1,5 +1,6 @@
 package io.elanus.standalone;
 
+import io.elanus.cluster.Await;
 import io.elanus.common.Config;
 import io.elanus.proto.WalMessage;
 import io.elanus.proto.WalMsgType;
@@ -207,12 +208,6 @@ class UnappliableMessageTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(what + " within " + WAIT.toSeconds() + " s");
-            }
-            Thread.sleep(100);
-        }
+        Await.until(condition, WAIT, what);
     }
 }
