@@ -171,11 +171,16 @@ final class WalChannel {
         IOException cause = unsyncedRoll != null ? unsyncedRoll : new IOException("an fsync failed");
         long durableEnd = sync.abandon(cause);
         Map.Entry<Long, WalSegment> holder = segments.floorEntry(durableEnd);
-        for (Long base : List.copyOf(segments.tailMap(durableEnd, false).keySet())) {
-            // Only a segment created by a roll whose fsync then failed can start past the durable end.
+        // Defensive: roll() marks a segment's base durable before creating it, so none should start past the end.
+        List<Long> beyond = List.copyOf(segments.tailMap(durableEnd, false).keySet());
+        for (Long base : beyond) {
             WalSegment dropped = segments.remove(base);
             dropped.close();
             Files.deleteIfExists(dropped.file());
+        }
+        if (!beyond.isEmpty()) {
+            // A deletion not made durable could bring the segment back after a crash and break the chain.
+            FileSync.directory(dir);
         }
         WalSegment keep = holder.getValue();
         keep.truncateFrom(durableEnd);
