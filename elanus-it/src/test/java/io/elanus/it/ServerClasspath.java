@@ -16,7 +16,7 @@ final class ServerClasspath {
     private ServerClasspath() {
     }
 
-    /** {@code java <jvmArgs> -cp <server> io.elanus.standalone.ElanusMain}, ready for the command's arguments. */
+    /** {@code java <jvmArgs> -cp <server> io.elanus.server.ElanusMain}, ready for the command's arguments. */
     static List<String> javaCommand(String... jvmArgs) {
         String classes = requiredPath("elanus.server.classes");
         String lib = requiredPath("elanus.server.lib");
@@ -30,7 +30,7 @@ final class ServerClasspath {
         command.addAll(List.of(jvmArgs));
         command.add("-cp");
         command.add(classes + File.pathSeparator + lib + File.separator + "*");
-        command.add("io.elanus.standalone.ElanusMain");
+        command.add("io.elanus.server.ElanusMain");
         return command;
     }
 

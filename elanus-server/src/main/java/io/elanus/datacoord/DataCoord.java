@@ -1,14 +1,18 @@
 package io.elanus.datacoord;
 
+import io.elanus.api.DataCoordClient;
+import io.elanus.api.SegmentListener;
+import io.elanus.api.WalReaders;
+
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.elanus.common.RoleComponent;
+import io.elanus.session.RoleComponent;
 import io.elanus.common.Config;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.common.NamedThreads;
 import io.elanus.common.Params;
 import io.elanus.common.Tso;
-import io.elanus.datanode.DataNodeClient;
+import io.elanus.api.DataNodeClient;
 import io.elanus.msgstream.DmlChannels;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.IndexMeta;
@@ -16,8 +20,8 @@ import io.elanus.proto.SegmentIndexMeta;
 import io.elanus.proto.SegmentMeta;
 import io.elanus.proto.SegmentStateInternal;
 import io.elanus.proto.WalPositionPb;
-import io.elanus.rootcoord.CollectionListener;
-import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.api.CollectionListener;
+import io.elanus.api.RootCoordClient;
 import io.elanus.storage.kv.KvEntry;
 import io.elanus.storage.kv.MetaKv;
 import io.elanus.storage.object.ObjectStore;

@@ -1,7 +1,7 @@
 package io.elanus.datacoord;
 
-import io.elanus.cluster.ServiceDiscovery;
-import io.elanus.datanode.DataNodeClient;
+import io.elanus.session.ServiceDiscovery;
+import io.elanus.api.DataNodeClient;
 import io.elanus.proto.SessionInfo;
 
 import java.util.HashSet;

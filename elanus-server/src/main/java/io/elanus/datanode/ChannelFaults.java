@@ -1,7 +1,7 @@
 package io.elanus.datanode;
 
 import io.elanus.common.Faults;
-import io.elanus.datacoord.DataCoordClient;
+import io.elanus.api.DataCoordClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

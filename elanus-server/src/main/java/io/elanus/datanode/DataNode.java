@@ -1,11 +1,13 @@
 package io.elanus.datanode;
 
+import io.elanus.api.DataNodeClient;
+
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.elanus.common.RoleComponent;
-import io.elanus.datacoord.DataCoordClient;
+import io.elanus.session.RoleComponent;
+import io.elanus.api.DataCoordClient;
 import io.elanus.proto.ChannelWatchInfo;
 import io.elanus.proto.ChannelWatchState;
-import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.api.RootCoordClient;
 import io.elanus.storage.kv.KvEntry;
 import io.elanus.storage.kv.KvEvent;
 import io.elanus.storage.kv.KvWatch;

@@ -1,6 +1,6 @@
 package io.elanus.datanode;
 
-import io.elanus.datacoord.DataCoordClient;
+import io.elanus.api.DataCoordClient;
 import io.elanus.msgstream.ChannelRetries;
 import io.elanus.msgstream.TickBatch;
 import io.elanus.msgstream.UnappliableMessageException;
@@ -12,7 +12,7 @@ import io.elanus.proto.SegmentStateInternal;
 import io.elanus.proto.WalMessage;
 import io.elanus.proto.WalMsgType;
 import io.elanus.proto.WalPositionPb;
-import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.api.RootCoordClient;
 import io.elanus.segment.BinlogFormat;
 import io.elanus.segment.Chunk;
 import io.elanus.segment.Column;

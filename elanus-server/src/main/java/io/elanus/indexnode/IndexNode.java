@@ -1,16 +1,18 @@
 package io.elanus.indexnode;
 
-import io.elanus.common.RoleComponent;
+import io.elanus.vector.IndexSpecs;
+
+import io.elanus.session.RoleComponent;
 import io.elanus.common.NamedThreads;
-import io.elanus.datacoord.DataCoordClient;
-import io.elanus.datacoord.SegmentListener;
+import io.elanus.api.DataCoordClient;
+import io.elanus.api.SegmentListener;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.FieldBinlog;
 import io.elanus.proto.IndexMeta;
 import io.elanus.proto.SegmentIndexMeta;
 import io.elanus.proto.SegmentMeta;
 import io.elanus.proto.SegmentStateInternal;
-import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.api.RootCoordClient;
 import io.elanus.segment.BinlogFormat;
 import io.elanus.segment.Column;
 import io.elanus.segment.CorruptBinlogException;

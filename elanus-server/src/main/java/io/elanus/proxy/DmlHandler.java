@@ -1,7 +1,7 @@
 package io.elanus.proxy;
 
 import io.elanus.common.MilvusException;
-import io.elanus.datacoord.DataCoordClient;
+import io.elanus.api.DataCoordClient;
 import io.elanus.expr.FilterCompiler;
 import io.elanus.expr.FilterPlan;
 import io.elanus.proto.CollectionInfo;
@@ -11,7 +11,7 @@ import io.elanus.proto.PartitionInfo;
 import io.elanus.proto.WalMessage;
 import io.elanus.proto.WalMsgType;
 import io.elanus.proxy.validation.InsertValidator;
-import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.api.RootCoordClient;
 import io.elanus.segment.Column;
 import io.elanus.segment.FieldSchemas;
 import io.elanus.segment.LongColumn;

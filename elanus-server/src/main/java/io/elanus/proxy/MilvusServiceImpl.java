@@ -5,7 +5,7 @@ import io.elanus.common.HealthProbe;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.quota.WriteQuota;
-import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.api.RootCoordClient;
 import io.grpc.stub.StreamObserver;
 import io.milvus.grpc.*;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package io.elanus.proxy;
 
 import io.elanus.common.MilvusException;
-import io.elanus.querynode.Hit;
+import io.elanus.api.Hit;
 import io.elanus.segment.FieldDataBuilder;
 import io.elanus.segment.FieldSchemas;
 import io.elanus.segment.JsonColumn;

@@ -1,16 +1,16 @@
 package io.elanus.proxy;
 
-import io.elanus.common.RoleComponent;
+import io.elanus.session.RoleComponent;
 import io.elanus.common.Config;
 import io.elanus.common.HealthProbe;
 import io.elanus.common.Params;
 import io.elanus.common.StartupException;
-import io.elanus.datacoord.DataCoordClient;
+import io.elanus.api.DataCoordClient;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.DatabaseInfo;
 import io.elanus.quota.WriteQuota;
-import io.elanus.querycoord.QueryCoordClient;
-import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.api.QueryCoordClient;
+import io.elanus.api.RootCoordClient;
 import io.elanus.storage.kv.MetaKv;
 import io.elanus.storage.wal.Wal;
 import io.grpc.Server;

@@ -7,8 +7,8 @@ import io.elanus.common.Params;
 import io.elanus.common.Tso;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.PartitionInfo;
-import io.elanus.querycoord.QueryCoordClient;
-import io.elanus.querynode.QueryNodeClient;
+import io.elanus.api.QueryCoordClient;
+import io.elanus.api.QueryNodeClient;
 import io.milvus.grpc.ConsistencyLevel;
 
 import java.util.HashSet;

@@ -3,7 +3,7 @@ package io.elanus.proxy;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.common.NamedThreads;
-import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.api.RootCoordClient;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;

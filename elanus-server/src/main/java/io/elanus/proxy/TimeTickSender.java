@@ -3,7 +3,7 @@ package io.elanus.proxy;
 import io.elanus.common.NamedThreads;
 import io.elanus.proto.WalMessage;
 import io.elanus.proto.WalMsgType;
-import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.api.RootCoordClient;
 import io.elanus.storage.wal.Wal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

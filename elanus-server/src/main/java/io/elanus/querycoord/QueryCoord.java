@@ -1,12 +1,14 @@
 package io.elanus.querycoord;
 
+import io.elanus.api.QueryCoordClient;
+
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.elanus.common.RoleComponent;
+import io.elanus.session.RoleComponent;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
-import io.elanus.datacoord.DataCoordClient;
-import io.elanus.datacoord.SegmentListener;
-import io.elanus.datacoord.WalReaders;
+import io.elanus.api.DataCoordClient;
+import io.elanus.api.SegmentListener;
+import io.elanus.api.WalReaders;
 import io.elanus.msgstream.DmlChannels;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.IndexMeta;
@@ -16,9 +18,9 @@ import io.milvus.grpc.IndexState;
 import io.elanus.proto.PartitionInfo;
 import io.elanus.proto.SegmentMeta;
 import io.elanus.proto.SegmentStateInternal;
-import io.elanus.querynode.QueryNodeClient;
-import io.elanus.rootcoord.CollectionListener;
-import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.api.QueryNodeClient;
+import io.elanus.api.CollectionListener;
+import io.elanus.api.RootCoordClient;
 import io.elanus.storage.kv.KvEntry;
 import io.elanus.storage.kv.MetaKv;
 import io.milvus.grpc.StateCode;

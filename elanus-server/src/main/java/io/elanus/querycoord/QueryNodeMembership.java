@@ -1,8 +1,8 @@
 package io.elanus.querycoord;
 
-import io.elanus.cluster.ServiceDiscovery;
+import io.elanus.session.ServiceDiscovery;
 import io.elanus.proto.SessionInfo;
-import io.elanus.querynode.QueryNodeClient;
+import io.elanus.api.QueryNodeClient;
 
 import java.util.function.Function;
 

@@ -1,6 +1,11 @@
 package io.elanus.querynode;
 
-import io.elanus.common.RoleComponent;
+import io.elanus.api.Hit;
+import io.elanus.api.QueryNodeClient;
+import io.elanus.api.QuerySpec;
+import io.elanus.api.SearchSpec;
+
+import io.elanus.session.RoleComponent;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.proto.CollectionInfo;

@@ -1,5 +1,9 @@
 package io.elanus.querynode;
 
+import io.elanus.api.Hit;
+import io.elanus.api.QuerySpec;
+import io.elanus.api.SearchSpec;
+
 import io.elanus.common.MilvusException;
 import io.elanus.segment.Column;
 import io.elanus.segment.LongColumn;

@@ -1,6 +1,9 @@
 package io.elanus.rootcoord;
 
-import io.elanus.common.RoleComponent;
+import io.elanus.api.CollectionListener;
+import io.elanus.api.RootCoordClient;
+
+import io.elanus.session.RoleComponent;
 import io.elanus.common.Config;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;

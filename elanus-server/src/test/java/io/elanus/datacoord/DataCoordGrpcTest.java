@@ -1,7 +1,12 @@
 package io.elanus.datacoord;
 
-import io.elanus.cluster.rpc.ChannelPool;
-import io.elanus.cluster.rpc.RpcServer;
+import io.elanus.api.DataCoordClient;
+import io.elanus.api.SegmentListener;
+import io.elanus.rpc.datacoord.DataCoordGrpcClient;
+import io.elanus.rpc.datacoord.DataCoordGrpcService;
+
+import io.elanus.rpc.ChannelPool;
+import io.elanus.rpc.RpcServer;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.proto.IndexMeta;

@@ -3,7 +3,7 @@ package io.elanus.datacoord;
 import io.elanus.common.Config;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.SegmentStateInternal;
-import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.api.RootCoordClient;
 import io.elanus.storage.kv.EmbeddedMetaKv;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.DataType;

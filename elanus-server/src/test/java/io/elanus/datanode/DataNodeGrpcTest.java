@@ -1,7 +1,11 @@
 package io.elanus.datanode;
 
-import io.elanus.cluster.rpc.ChannelPool;
-import io.elanus.cluster.rpc.RpcServer;
+import io.elanus.api.DataNodeClient;
+import io.elanus.rpc.datanode.DataNodeGrpcClient;
+import io.elanus.rpc.datanode.DataNodeGrpcService;
+
+import io.elanus.rpc.ChannelPool;
+import io.elanus.rpc.RpcServer;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.elanus.datanode;
 
-import io.elanus.cluster.Await;
-import io.elanus.datacoord.DataCoordClient;
+import io.elanus.server.Await;
+import io.elanus.api.DataCoordClient;
 import io.elanus.proto.ChannelWatchInfo;
 import io.elanus.proto.InsertBody;
 import io.elanus.proto.SegmentMeta;

@@ -1,7 +1,7 @@
 package io.elanus.proxy;
 
 import io.elanus.proto.WalMessage;
-import io.elanus.rootcoord.RootCoordClient;
+import io.elanus.api.RootCoordClient;
 import io.elanus.storage.wal.Wal;
 import io.elanus.storage.wal.WalPosition;
 import io.elanus.storage.wal.WalReader;

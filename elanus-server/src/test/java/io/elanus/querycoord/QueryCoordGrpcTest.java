@@ -1,18 +1,22 @@
 package io.elanus.querycoord;
 
-import io.elanus.cluster.rpc.ChannelPool;
-import io.elanus.cluster.rpc.RpcServer;
+import io.elanus.api.QueryCoordClient;
+import io.elanus.rpc.querycoord.QueryCoordGrpcClient;
+import io.elanus.rpc.querycoord.QueryCoordGrpcService;
+
+import io.elanus.rpc.ChannelPool;
+import io.elanus.rpc.RpcServer;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
-import io.elanus.datacoord.WalReaders;
+import io.elanus.api.WalReaders;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.SegmentMeta;
-import io.elanus.querynode.Hit;
-import io.elanus.querynode.QueryNodeClient;
-import io.elanus.querynode.QueryNodeGrpcClient;
-import io.elanus.querynode.QueryNodeGrpcService;
-import io.elanus.querynode.QuerySpec;
-import io.elanus.querynode.SearchSpec;
+import io.elanus.api.Hit;
+import io.elanus.api.QueryNodeClient;
+import io.elanus.rpc.querynode.QueryNodeGrpcClient;
+import io.elanus.rpc.querynode.QueryNodeGrpcService;
+import io.elanus.api.QuerySpec;
+import io.elanus.api.SearchSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

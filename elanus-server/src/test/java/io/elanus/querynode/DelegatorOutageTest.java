@@ -1,7 +1,9 @@
 package io.elanus.querynode;
 
-import io.elanus.cluster.AllTypes;
-import io.elanus.cluster.Await;
+import io.elanus.api.QuerySpec;
+
+import io.elanus.server.AllTypes;
+import io.elanus.server.Await;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.proto.CollectionInfo;

@@ -1,8 +1,14 @@
 package io.elanus.querynode;
 
-import io.elanus.cluster.AllTypes;
-import io.elanus.cluster.rpc.ChannelPool;
-import io.elanus.cluster.rpc.RpcServer;
+import io.elanus.api.Hit;
+import io.elanus.api.QuerySpec;
+import io.elanus.api.SearchSpec;
+import io.elanus.rpc.querynode.QueryNodeGrpcClient;
+import io.elanus.rpc.querynode.QueryNodeGrpcService;
+
+import io.elanus.server.AllTypes;
+import io.elanus.rpc.ChannelPool;
+import io.elanus.rpc.RpcServer;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.expr.FilterCompiler;

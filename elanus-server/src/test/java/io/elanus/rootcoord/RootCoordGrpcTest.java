@@ -1,7 +1,11 @@
 package io.elanus.rootcoord;
 
-import io.elanus.cluster.rpc.ChannelPool;
-import io.elanus.cluster.rpc.RpcServer;
+import io.elanus.api.CollectionListener;
+import io.elanus.rpc.rootcoord.RootCoordGrpcClient;
+import io.elanus.rpc.rootcoord.RootCoordGrpcService;
+
+import io.elanus.rpc.ChannelPool;
+import io.elanus.rpc.RpcServer;
 import io.elanus.common.Config;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;

@@ -1,0 +1,15 @@
+package io.elanus.api;
+
+import io.elanus.proto.SegmentIndexMeta;
+import io.elanus.proto.SegmentMeta;
+
+/** Querycoord (hand-off of flushed segments) and indexnodes (index builds) follow segment changes through this. */
+public interface SegmentListener {
+    void onSegmentFlushed(SegmentMeta segment);
+
+    default void onSegmentIndexBuilt(SegmentIndexMeta index) {
+    }
+
+    default void onIndexCreated(io.elanus.proto.IndexMeta index) {
+    }
+}
