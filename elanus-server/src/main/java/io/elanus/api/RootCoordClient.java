@@ -18,6 +18,12 @@ public interface RootCoordClient {
     long allocTimestamp();
 
     /**
+     * Subscribes to collection events (created, dropped, partitions). Events are delivered in the order
+     * rootcoord applied them; a remote subscription re-subscribes after a broken stream.
+     */
+    void addCollectionListener(CollectionListener listener);
+
+    /**
      * Cluster mode: the proxy has written every DML with a timestamp below {@code safeTs}; rootcoord
      * ticks the DML channels at the minimum over live proxies. A proxy reports before it serves.
      */

@@ -77,32 +77,29 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     private final Map<String, SegmentIndexMeta> segmentIndexes = new ConcurrentHashMap<>();
     private final List<SegmentListener> listeners = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService ticker;
-    private volatile WalReaders walReaders = pchannel -> Long.MAX_VALUE;
-    /** Upper bound of a segment's size besides dataCoord.segment.maxSize (see {@link #capSegmentSize}). */
-    private volatile long segmentSizeCap = Long.MAX_VALUE;
+    private final WalReaders walReaders;
+    /** Upper bound of a segment's size besides dataCoord.segment.maxSize (see the constructor). */
+    private final long segmentSizeCap;
 
-    public DataCoord(long serverId, MetaKv kv, Wal wal, ObjectStore objects, Config config, RootCoordClient rootCoord) {
+    /**
+     * @param walReaders     how far query nodes still read each physical channel (WAL truncation stops there)
+     * @param segmentSizeCap caps the size of every new segment below dataCoord.segment.maxSize (standalone: a
+     *                       share of the heap; otherwise Long.MAX_VALUE). A growing segment is flushed whole, so
+     *                       its unflushed rows are buffered in memory until then, by the data node and again
+     *                       during WAL replay after a restart, however far the data node lags; the cap bounds
+     *                       that buffer and the flush's transient copies.
+     */
+    public DataCoord(long serverId, MetaKv kv, Wal wal, ObjectStore objects, Config config, RootCoordClient rootCoord,
+                     WalReaders walReaders, long segmentSizeCap) {
         super(kv, serverId);
         this.kv = kv;
         this.wal = wal;
         this.objects = objects;
         this.config = config;
         this.rootCoord = rootCoord;
+        this.walReaders = walReaders;
+        this.segmentSizeCap = segmentSizeCap;
         this.channels = new ChannelManager(kv);
-    }
-
-    /**
-     * Caps the size of every new segment below dataCoord.segment.maxSize (standalone: a share of the
-     * heap). A growing segment is flushed whole, so its unflushed rows are buffered in memory until
-     * then, by the data node and again during WAL replay after a restart, however far the data node
-     * lags; the cap bounds that buffer and the flush's transient copies.
-     */
-    public void capSegmentSize(long bytes) {
-        this.segmentSizeCap = bytes;
-    }
-
-    public void setWalReaders(WalReaders readers) {
-        this.walReaders = readers;
     }
 
     public void registerDataNode(DataNodeClient node) {

@@ -42,14 +42,15 @@ public final class Proxy extends RoleComponent {
     private final QueryCoordClient queryCoord;
     private final Wal wal;
     private final HealthProbe health;
-    private WriteQuota writeQuota = WriteQuota.NONE;
+    private final WriteQuota writeQuota;
     private TaskScheduler scheduler;
     private TimeTickSender timeTicks;
     private Server server;
 
     public Proxy(long nodeId, MetaKv kv, Config config, RootCoordClient rootCoord, DataCoordClient dataCoord,
-                 QueryCoordClient queryCoord, Wal wal, TimeTicks tickMode, HealthProbe health) {
+                 QueryCoordClient queryCoord, Wal wal, TimeTicks tickMode, HealthProbe health, WriteQuota writeQuota) {
         super(kv, nodeId);
+        this.writeQuota = writeQuota;
         this.tickMode = tickMode;
         this.nodeId = nodeId;
         this.config = config;
@@ -66,9 +67,6 @@ public final class Proxy extends RoleComponent {
     }
 
     /** The quota that may refuse writes (memory protection); call before {@link #init()}. Default: none. */
-    public void useWriteQuota(WriteQuota quota) {
-        this.writeQuota = quota;
-    }
 
     @Override
     public void init() {

@@ -41,20 +41,18 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
     private TsoAllocator tso;
     private IdAllocator ids;
     private MetaTable meta;
-    private volatile ProxyTimeTicks proxyTicks;
+    private final ProxyTimeTicks proxyTicks;
 
-    public RootCoord(long serverId, MetaKv kv, Config config) {
+    /**
+     * @param tickWal cluster mode: several proxies write the DML channels, so rootcoord writes their time
+     *                ticks into this WAL from the proxies' reports; null in standalone, whose single proxy
+     *                ticks the WAL itself
+     */
+    public RootCoord(long serverId, MetaKv kv, Config config, Wal tickWal) {
         super(kv, serverId);
         this.kv = kv;
         this.config = config;
-    }
-
-    /**
-     * Cluster mode: several proxies write the DML channels, so rootcoord writes their time ticks
-     * from the proxies' reports (standalone's single proxy ticks the WAL itself).
-     */
-    public synchronized void tickDmlChannelsFor(Wal wal) {
-        proxyTicks = new ProxyTimeTicks(wal, () -> meta.pchannelsInUse(), serverId());
+        this.proxyTicks = tickWal == null ? null : new ProxyTimeTicks(tickWal, () -> meta.pchannelsInUse(), serverId());
     }
 
     /** The proxy's session is gone (cluster mode). */
@@ -74,6 +72,7 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
         ticks.report(proxyId, safeTs);
     }
 
+    @Override
     public void addCollectionListener(CollectionListener listener) {
         listeners.add(listener);
     }

@@ -26,10 +26,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClusterRole.Role which;
+        Role which;
         Config cfg;
         try {
-            which = ClusterRole.Role.parse(role);
+            which = Role.parse(role);
             cfg = Config.load(config, System.getenv(), Map.of());
         } catch (IllegalArgumentException e) {
             System.err.println("elanus: " + e.getMessage());

@@ -1,19 +1,9 @@
 package io.elanus.server;
 
-import io.elanus.common.Component;
 import io.elanus.common.Config;
 import io.elanus.common.HealthProbe;
 import io.elanus.common.Params;
-import io.elanus.datacoord.DataCoord;
-import io.elanus.datanode.DataNode;
-import io.elanus.indexnode.IndexNode;
-import io.elanus.proxy.Proxy;
-import io.elanus.querycoord.QueryCoord;
-import io.elanus.querynode.QueryNode;
-import io.elanus.quota.JvmMemorySource;
-import io.elanus.quota.MemoryProtection;
-import io.elanus.quota.QuotaCenter;
-import io.elanus.rootcoord.RootCoord;
+import io.elanus.session.Session;
 import io.elanus.storage.kv.EmbeddedMetaKv;
 import io.elanus.storage.kv.MetaKv;
 import io.elanus.storage.object.LocalObjectStore;
@@ -25,33 +15,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every role in one JVM on the embedded backends (meta KV, WAL and object store under the data
- * directory), wired through their in-process client interfaces. Start order follows Milvus's
- * standalone: rootcoord, datacoord, datanode, indexnode, querycoord, querynode, proxy (init, start, register
- * for each); stop runs in reverse.
+ * directory), wired by {@link RoleAssembly} through their in-process client interfaces, with memory
+ * protection of this JVM's heap.
  */
 public final class Standalone implements AutoCloseable, HealthProbe {
     private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
     // Server IDs of the roles in this process (each role registers a session under its ID).
-    private static final long ROOTCOORD_ID = 1;
-    private static final long DATACOORD_ID = 2;
-    private static final long QUERYCOORD_ID = 3;
-    private static final long DATANODE_ID = 4;
-    private static final long QUERYNODE_ID = 5;
-    private static final long INDEXNODE_ID = 6;
-    private static final long PROXY_ID = 7;
+    private static final Map<Role, Long> SERVER_IDS = Map.of(Role.ROOTCOORD, 1L, Role.DATACOORD, 2L, Role.QUERYCOORD, 3L,
+            Role.DATANODE, 4L, Role.QUERYNODE, 5L, Role.INDEXNODE, 6L, Role.PROXY, 7L);
 
     private final DataDirLock lock;
     private MetaKv kv;
     private Wal wal;
     private ObjectStore objects;
-    private final List<Component> started = new ArrayList<>();
-    private Proxy proxy;
-    private QuotaCenter quotaCenter;
+    private RoleAssembly roles;
     private HealthEndpoint health;
 
     /**
@@ -75,7 +58,6 @@ public final class Standalone implements AutoCloseable, HealthProbe {
         if (!ignored.isEmpty()) {
             LOG.warn("standalone mode runs on its embedded meta store, WAL and object store; ignoring {}", ignored);
         }
-        MemoryProtection memoryProtection = MemoryProtection.from(config);
         long opening = System.nanoTime();
         kv = EmbeddedMetaKv.open(dataDir.resolve("meta"));
         long kvOpened = System.nanoTime();
@@ -84,34 +66,9 @@ public final class Standalone implements AutoCloseable, HealthProbe {
         LOG.info("embedded storage opened: meta store in {} ms, WAL in {} ms", (kvOpened - opening) / 1_000_000,
                 (System.nanoTime() - kvOpened) / 1_000_000);
 
-        RootCoord rootCoord = new RootCoord(ROOTCOORD_ID, kv, config);
-        DataCoord dataCoord = new DataCoord(DATACOORD_ID, kv, wal, objects, config, rootCoord);
-        DataNode dataNode = new DataNode(DATANODE_ID, kv, wal, objects, dataCoord, rootCoord);
-        QueryCoord queryCoord = new QueryCoord(QUERYCOORD_ID, kv, rootCoord, dataCoord);
-        QueryNode queryNode = new QueryNode(QUERYNODE_ID, kv, wal, objects, dataDir.resolve("querynode-cache"));
-        IndexNode indexNode = new IndexNode(INDEXNODE_ID, kv, dataCoord, rootCoord, objects);
-        // Query nodes release a dropped collection before datacoord deletes its files.
-        rootCoord.addCollectionListener(queryCoord);
-        rootCoord.addCollectionListener(dataCoord);
-        dataCoord.registerDataNode(dataNode);
-        dataCoord.addSegmentListener(queryCoord);
-        dataCoord.setWalReaders(queryCoord);
-        dataCoord.addSegmentListener(indexNode);
-        queryCoord.registerQueryNode(queryNode);
-        proxy = new Proxy(PROXY_ID, kv, config, rootCoord, dataCoord, queryCoord, wal, Proxy.TimeTicks.WRITTEN_BY_PROXY,
-                this);
-        dataCoord.capSegmentSize(Runtime.getRuntime().maxMemory() / QuotaCenter.SEGMENT_HEAP_DIVISOR);
-        quotaCenter = new QuotaCenter(memoryProtection, new JvmMemorySource(), dataCoord::sealLargestGrowingSegment);
-        proxy.useWriteQuota(quotaCenter);
-
-        for (Component c : List.of(rootCoord, dataCoord, dataNode, indexNode, queryCoord, queryNode, proxy)) {
-            c.init();
-            c.start();
-            c.register();
-            started.add(c);
-            LOG.info("{} is {}", c.roleName(), c.state());
-        }
-        quotaCenter.start();
+        roles = RoleAssembly.start(EnumSet.allOf(Role.class),
+                new RoleAssembly.Settings(config, dataDir.resolve("querynode-cache"), true, Session.DEFAULT_TTL),
+                new RoleAssembly.Backends(kv, wal, objects), new InProcessTransport(), SERVER_IDS::get, this);
         int metricsPort = config.getInt(Params.METRICS_PORT);
         health = metricsPort > 0 ? HealthEndpoint.start(metricsPort, this) : null;
     }
@@ -122,7 +79,7 @@ public final class Standalone implements AutoCloseable, HealthProbe {
     }
 
     public int port() {
-        return proxy.port();
+        return roles.proxyPort();
     }
 
     /** The WAL, for tests that must append what no client can send (a message the data node cannot apply). */
@@ -132,20 +89,12 @@ public final class Standalone implements AutoCloseable, HealthProbe {
 
     @Override
     public List<ComponentInfo> componentStates() {
-        List<ComponentInfo> out = new ArrayList<>();
-        for (Component c : started) {
-            out.add(ComponentInfo.newBuilder().setRole(c.roleName()).setStateCode(c.state()).build());
-        }
-        return out;
+        return roles.componentStates();
     }
 
     @Override
     public List<String> unhealthyReasons() {
-        List<String> out = new ArrayList<>(HealthProbe.reasonsOf(started));
-        out.addAll(kv.activeFaults());
-        out.addAll(wal.activeFaults());
-        out.addAll(objects.activeFaults());
-        return out;
+        return roles.unhealthyReasons();
     }
 
     @Override
@@ -153,15 +102,8 @@ public final class Standalone implements AutoCloseable, HealthProbe {
         if (health != null) {
             health.close();
         }
-        if (quotaCenter != null) {
-            quotaCenter.close();
-        }
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).stop();
-            } catch (RuntimeException e) {
-                LOG.warn("stopping {} failed", started.get(i).roleName(), e);
-            }
+        if (roles != null) {
+            roles.close();
         }
         if (objects != null) {
             objects.close();

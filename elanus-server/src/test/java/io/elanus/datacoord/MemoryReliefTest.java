@@ -51,8 +51,7 @@ class MemoryReliefTest {
     @Test
     void capSegmentSizeSealsAGrowingSegmentAtTheCap() {
         try (EmbeddedMetaKv kv = EmbeddedMetaKv.open(dir)) {
-            DataCoord dc = new DataCoord(2, kv, null, null, Config.defaults(), rootCoord());
-            dc.capSegmentSize(100 * ROW_BYTES);
+            DataCoord dc = new DataCoord(2, kv, null, null, Config.defaults(), rootCoord(), p -> Long.MAX_VALUE, 100 * ROW_BYTES);
             long first = dc.assignSegment(COLLECTION, 1, "v0", 60);
             assertEquals(first, dc.assignSegment(COLLECTION, 1, "v0", 40), "100 rows fit under the cap");
             long second = dc.assignSegment(COLLECTION, 1, "v0", 1);
@@ -65,7 +64,7 @@ class MemoryReliefTest {
     @Test
     void theGrowingSegmentWithTheMostUnflushedDataIsSealedUnlessItIsTooSmall() {
         try (EmbeddedMetaKv kv = EmbeddedMetaKv.open(dir)) {
-            DataCoord dc = new DataCoord(2, kv, null, null, Config.defaults(), rootCoord());
+            DataCoord dc = new DataCoord(2, kv, null, null, Config.defaults(), rootCoord(), p -> Long.MAX_VALUE, Long.MAX_VALUE);
             long small = dc.assignSegment(COLLECTION, 1, "v0", 10);
             long large = dc.assignSegment(COLLECTION, 1, "v1", 50);
             dc.reportBufferedRows(small, 10);

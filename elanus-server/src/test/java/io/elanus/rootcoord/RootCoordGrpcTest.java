@@ -55,7 +55,7 @@ class RootCoordGrpcTest {
     @BeforeEach
     void start() throws IOException {
         kv = EmbeddedMetaKv.open(dir);
-        rootCoord = new RootCoord(1, kv, Config.defaults());
+        rootCoord = new RootCoord(1, kv, Config.defaults(), null);
         rootCoord.init();
         rootCoord.start();
         server = serve(0);
@@ -64,7 +64,7 @@ class RootCoordGrpcTest {
     }
 
     private RpcServer serve(int port) throws IOException {
-        return RpcServer.start(port, List.of(new RootCoordGrpcService(rootCoord, rootCoord::addCollectionListener)));
+        return RpcServer.start(port, List.of(new RootCoordGrpcService(rootCoord)));
     }
 
     @AfterEach

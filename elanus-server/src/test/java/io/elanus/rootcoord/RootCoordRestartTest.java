@@ -71,7 +71,7 @@ class RootCoordRestartTest {
     }
 
     private static RootCoord start(EmbeddedMetaKv kv) {
-        RootCoord rc = new RootCoord(1, kv, Config.defaults());
+        RootCoord rc = new RootCoord(1, kv, Config.defaults(), null);
         rc.init();
         rc.start();
         return rc;

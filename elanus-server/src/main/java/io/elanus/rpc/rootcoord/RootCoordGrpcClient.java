@@ -48,6 +48,7 @@ public final class RootCoordGrpcClient implements RootCoordClient, AutoCloseable
     }
 
     /** Like {@link RootCoord#addCollectionListener}, with no re-scan after a broken stream is re-opened. */
+    @Override
     public void addCollectionListener(CollectionListener listener) {
         addCollectionListener(listener, () -> {
         });

@@ -32,17 +32,15 @@ import io.elanus.proto.RootCoordServiceGrpc;
 import io.grpc.stub.StreamObserver;
 
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /** Serves a {@link RootCoordClient} (the rootcoord of this process) to roles in other processes. */
 public final class RootCoordGrpcService extends RootCoordServiceGrpc.RootCoordServiceImplBase {
     private final RootCoordClient rootCoord;
     private final EventBroadcaster events = new EventBroadcaster("collection events");
 
-    /** @param addListener registers a collection listener with the rootcoord ({@code RootCoord::addCollectionListener}) */
-    public RootCoordGrpcService(RootCoordClient rootCoord, Consumer<CollectionListener> addListener) {
+    public RootCoordGrpcService(RootCoordClient rootCoord) {
         this.rootCoord = rootCoord;
-        addListener.accept(new Publisher());
+        rootCoord.addCollectionListener(new Publisher());
     }
 
     /** Forwards the rootcoord's listener calls to the subscribed streams. */
