@@ -82,8 +82,8 @@ record OutputFields(List<FieldSchema> fields, Set<String> dynamicKeys, boolean a
                 out.add(f.getName());
             } else if (allDynamic) {
                 for (Hit h : hits) {
-                    if (h.chunk().columns().get(f.getFieldID()) instanceof JsonColumn json) {
-                        json.node(h.row()).fieldNames().forEachRemaining(out::add);
+                    if (h.values().get(f.getFieldID()) instanceof byte[] json) {
+                        JsonColumn.parse(json).fieldNames().forEachRemaining(out::add);
                     }
                 }
             }
@@ -97,7 +97,7 @@ record OutputFields(List<FieldSchema> fields, Set<String> dynamicKeys, boolean a
         for (FieldSchema f : fields) {
             FieldDataBuilder b = new FieldDataBuilder(f, f.getIsDynamic() && !allDynamic ? dynamicKeys : null, hits.size());
             for (Hit h : hits) {
-                b.append(h.chunk().column(f.getFieldID()), h.row());
+                b.appendValue(h.value(f.getFieldID()));
             }
             out.add(b.build());
         }

@@ -4,11 +4,11 @@ import io.elanus.common.Config;
 import io.elanus.common.MilvusException;
 import io.elanus.common.Params;
 import io.elanus.proxy.validation.FilterLimits;
-import io.elanus.expr.FilterCompiler;
 import io.elanus.expr.FilterPlan;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proxy.validation.DefaultValues;
 import io.elanus.api.QueryCoordClient;
+import io.elanus.api.FilterText;
 import io.elanus.api.Hit;
 import io.elanus.api.QueryNodeClient;
 import io.elanus.api.QuerySpec;
@@ -70,8 +70,8 @@ final class QueryHandler {
             checkResultWindow(offset, limit);
         }
         filterLimits.check(req.getExpr(), req.getExprTemplateValuesMap());
-        FilterPlan filter = req.getExpr().isBlank() ? null
-                : FilterCompiler.compile(req.getExpr(), c.getSchema(), req.getExprTemplateValuesMap());
+        FilterText filter = req.getExpr().isBlank() ? null
+                : Filters.checked(req.getExpr(), c.getSchema(), req.getExprTemplateValuesMap());
         ReadScope scope = ReadScope.resolve(c, req.getPartitionNamesList(), queryCoord, req.getConsistencyLevel(),
                 req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config, tickNow);
         OutputFields out = count ? null : OutputFields.resolve(c.getSchema(), req.getOutputFieldsList(), true);
@@ -114,7 +114,7 @@ final class QueryHandler {
     Column matchingKeys(CollectionInfo c, FilterPlan filter, String partitionName, long ts) {
         ReadScope scope = ReadScope.resolve(c, partitionName.isEmpty() ? List.of() : List.of(partitionName), queryCoord,
                 ConsistencyLevel.Strong, false, 0, ts - 1, config, tickNow);
-        List<Hit> hits = collect(scope, new QuerySpec(filter, scope.partitionIds(), -1, ts - 1, Set.of()));
+        List<Hit> hits = collect(scope, new QuerySpec(Filters.text(filter), scope.partitionIds(), -1, ts - 1, Set.of()));
         FieldSchema pk = FieldSchemas.primaryKey(c.getSchema());
         return DmlHandler.keysColumn(pk, hits.stream().map(Hit::pk).toList());
     }
@@ -128,7 +128,7 @@ final class QueryHandler {
         Column keys = FieldDataCodec.toColumn(pk, DmlHandler.fieldById(given, pk.getFieldID()), rows);
         long now = ts - 1; // as for deletes: the upsert's own timestamp is still in flight
         ReadScope scope = ReadScope.resolve(c, List.of(), queryCoord, ConsistencyLevel.Strong, false, 0, now, config, tickNow);
-        FilterPlan byKeys = FilterCompiler.compile(pk.getName() + " in " + keyList(keys), c.getSchema(), Map.of());
+        FilterText byKeys = new FilterText(pk.getName() + " in " + keyList(keys), Map.of());
         List<FieldSchema> missing = c.getSchema().getFieldsList().stream()
                 .filter(f -> given.stream().noneMatch(fd -> fd.getFieldId() == f.getFieldID())).toList();
         Set<Long> missingIds = missing.stream().map(FieldSchema::getFieldID).collect(Collectors.toSet());
@@ -141,7 +141,7 @@ final class QueryHandler {
             for (int row = 0; row < rows; row++) {
                 Hit h = stored.get(DmlHandler.keyAt(keys, row));
                 if (h != null) {
-                    b.append(h.chunk().column(f.getFieldID()), h.row());
+                    b.appendValue(h.value(f.getFieldID()));
                 } else if (f.hasDefaultValue() || f.getNullable() || f.getIsDynamic()) {
                     // A new row gets what an insert without the field gets: its default value, else null (Milvus 2.6).
                     if (absent == null) {

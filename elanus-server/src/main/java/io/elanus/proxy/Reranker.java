@@ -44,7 +44,7 @@ abstract class Reranker {
                 }
             }
             List<Hit> fused = new ArrayList<>(where.size());
-            where.forEach((pk, h) -> fused.add(new Hit(pk, score.get(pk).floatValue(), h.chunk(), h.row())));
+            where.forEach((pk, h) -> fused.add(h.withScore(score.get(pk).floatValue())));
             out.add(fused);
         }
         return out;

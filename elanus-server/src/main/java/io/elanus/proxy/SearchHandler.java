@@ -9,13 +9,12 @@ import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.common.Params;
 import io.elanus.api.DataCoordClient;
-import io.elanus.expr.FilterCompiler;
-import io.elanus.expr.FilterPlan;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.IndexMeta;
 import io.elanus.proxy.validation.FilterLimits;
 import io.elanus.proxy.validation.SearchParamChecks;
 import io.elanus.api.QueryCoordClient;
+import io.elanus.api.FilterText;
 import io.elanus.api.Hit;
 import io.elanus.api.QueryNodeClient;
 import io.elanus.api.SearchSpec;
@@ -152,8 +151,7 @@ final class SearchHandler {
                     + " exceeds proxy.maxResultEntries (" + maxEntries + ")");
         }
         filterLimits.check(req.getDsl(), req.getExprTemplateValuesMap());
-        FilterPlan filter = req.getDsl().isBlank() ? null
-                : FilterCompiler.compile(req.getDsl(), schema, req.getExprTemplateValuesMap());
+        FilterText filter = req.getDsl().isBlank() ? null : Filters.checked(req.getDsl(), schema, req.getExprTemplateValuesMap());
         ReadScope scope = ReadScope.resolve(c, partitionNames, queryCoord, req.getConsistencyLevel(),
                 req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config, tickNow);
         if (isAutoIndex(fieldIndexes) && !params.containsKey("ef")) {

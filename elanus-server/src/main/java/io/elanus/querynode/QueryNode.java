@@ -1,5 +1,6 @@
 package io.elanus.querynode;
 
+import io.elanus.api.FilterText;
 import io.elanus.api.Hit;
 import io.elanus.api.QueryNodeClient;
 import io.elanus.api.QuerySpec;
@@ -8,12 +9,13 @@ import io.elanus.api.SearchSpec;
 import io.elanus.session.RoleComponent;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
+import io.elanus.expr.FilterCompiler;
+import io.elanus.expr.FilterPlan;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.SegmentMeta;
 import io.elanus.storage.kv.MetaKv;
 import io.elanus.storage.object.ObjectStore;
 import io.elanus.storage.wal.Wal;
-import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.StateCode;
 import io.elanus.vector.VectorIndexes;
 
@@ -164,20 +166,28 @@ public final class QueryNode extends RoleComponent implements QueryNodeClient {
     @Override
     public List<List<Hit>> search(String vchannel, SearchSpec spec, long timeoutMs) {
         ShardDelegator d = delegator(vchannel);
-        long pk = pkFieldId(vchannel);
-        return d.read(spec.guaranteeTs(), timeoutMs, (segs, mvcc) -> SegmentSearcher.search(segs, mvcc, spec, pk, indexes));
+        FilterPlan filter = compile(spec.filter(), d);
+        return d.read(spec.guaranteeTs(), timeoutMs,
+                (segs, mvcc) -> SegmentSearcher.search(segs, mvcc, spec, filter, d.pkFieldId(), indexes));
     }
 
     @Override
     public List<Hit> query(String vchannel, QuerySpec spec, long timeoutMs) {
         ShardDelegator d = delegator(vchannel);
-        long pk = pkFieldId(vchannel);
-        return d.read(spec.guaranteeTs(), timeoutMs, (segs, mvcc) -> SegmentSearcher.query(segs, mvcc, spec, pk));
+        FilterPlan filter = compile(spec.filter(), d);
+        return d.read(spec.guaranteeTs(), timeoutMs, (segs, mvcc) -> SegmentSearcher.query(segs, mvcc, spec, filter, d.pkFieldId()));
     }
 
     @Override
     public long count(String vchannel, QuerySpec spec, long timeoutMs) {
-        return delegator(vchannel).read(spec.guaranteeTs(), timeoutMs, (segs, mvcc) -> SegmentSearcher.count(segs, mvcc, spec));
+        ShardDelegator d = delegator(vchannel);
+        FilterPlan filter = compile(spec.filter(), d);
+        return d.read(spec.guaranteeTs(), timeoutMs, (segs, mvcc) -> SegmentSearcher.count(segs, mvcc, spec, filter));
+    }
+
+    /** Compiles a read's filter once, against the schema of the collection the channel serves (null: no filter). */
+    private static FilterPlan compile(FilterText filter, ShardDelegator d) {
+        return filter == null ? null : FilterCompiler.compile(filter.expression(), d.schema(), filter.templateValues());
     }
 
     @Override
@@ -203,10 +213,5 @@ public final class QueryNode extends RoleComponent implements QueryNodeClient {
             throw new MilvusException(MilvusError.CHANNEL_NOT_FOUND, "channel not found[channel=" + vchannel + "]");
         }
         return d;
-    }
-
-    private long pkFieldId(String vchannel) {
-        return collectionOf.get(vchannel).getSchema().getFieldsList().stream()
-                .filter(FieldSchema::getIsPrimaryKey).findFirst().orElseThrow().getFieldID();
     }
 }

@@ -16,6 +16,7 @@ import io.elanus.segment.FieldDataCodec;
 import io.elanus.segment.LongColumn;
 import io.elanus.segment.StringColumn;
 import io.elanus.storage.wal.Wal;
+import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.IDs;
 
@@ -31,14 +32,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The shard delegator of one vchannel on a query node: growing segments fed from the WAL, sealed
  * segments loaded from the object store, the deletes seen so far, and the channel's tsafe (the
- * last time tick applied). Its consumer thread is the only writer and holds the write lock while
- * applying a tick's batch; searches and queries hold the read lock, after waiting for tsafe to
- * reach their guarantee timestamp.
+ * last time tick applied).
+ *
+ * <p>Concurrency: the segment state is guarded by {@link #lock}. Writers (the consumer thread
+ * applying a tick's batch, a segment hand-off, the initial load) hold its write lock; searches and
+ * queries hold only its read lock, so any number of them run at once. A read first waits for
+ * tsafe to reach its guarantee timestamp on {@link #tsafeLock}, a monitor of its own that guards
+ * nothing but the wait (as Milvus's delegator waits for tsafe without touching its segments):
+ * tsafe is volatile, published under the write lock after the batch it covers is applied, and
+ * signalled on {@link #tsafeAdvanced} after the write lock is released. The two locks are never
+ * held together, so they have no order to keep.
  */
 final class ShardDelegator implements AutoCloseable {
     final String vchannel;
@@ -47,17 +56,20 @@ final class ShardDelegator implements AutoCloseable {
     private final Wal wal;
     private final SegmentLoader loader;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final Condition tsafeAdvanced = lock.writeLock().newCondition();
+    /** Guards only the tsafe wait: a reader checks tsafe and fault and awaits under it, the consumer signals under it. */
+    private final ReentrantLock tsafeLock = new ReentrantLock();
+    private final Condition tsafeAdvanced = tsafeLock.newCondition();
     private final Map<Long, LoadedSegment> segments = new LinkedHashMap<>();
     /** Sealed segment ids: WAL inserts for them are already in the loaded copy. */
     private final Set<Long> sealedIds = new HashSet<>();
     private final List<Object> deletedKeys = new ArrayList<>();
     private long[] deletedTs = new long[64];
+    /** Written by the consumer thread only, under the write lock, after the data it covers is applied. */
     private volatile long tsafe;
     /** The consumer's WAL position (see {@link #walPosition}); written by the consumer thread only. */
     private volatile long walPosition;
     private volatile boolean running = true;
-    /** Why the channel cannot be followed now (health's reason, reads' error), or null; set under the write lock. */
+    /** Why the channel cannot be followed now (health's reason, reads' error), or null; written by the consumer thread only. */
     private volatile String fault;
     /** Consumer thread only. */
     private final ChannelRetries retries;
@@ -100,11 +112,12 @@ final class ShardDelegator implements AutoCloseable {
 
     /** Hand-off: a segment of this channel was flushed; serve the sealed copy instead of the growing one. */
     void onSegmentFlushed(SegmentMeta s) {
+        // Object-store reads happen before the write lock, so searches are not held up by them.
         Chunk chunk = s.getLevel() == 0 ? null : loader.loadChunk(s);
+        SegmentLoader.DeleteLog log = s.getLevel() == 0 ? loader.loadDeletes(s) : null;
         lock.writeLock().lock();
         try {
-            if (s.getLevel() == 0) {
-                SegmentLoader.DeleteLog log = loader.loadDeletes(s);
+            if (log != null) {
                 recordDeletes(log.keys(), log.timestamps());
             } else if (!sealedIds.contains(s.getId())) {
                 installSealed(s, chunk);
@@ -164,10 +177,10 @@ final class ShardDelegator implements AutoCloseable {
                     if (retries.passed(batch.nextOffset())) {
                         fault = null;
                     }
-                    tsafeAdvanced.signalAll();
                 } finally {
                     lock.writeLock().unlock();
                 }
+                signalTsafeWaiters();
                 batchEnd[0] = -1;
             }
         }
@@ -175,12 +188,20 @@ final class ShardDelegator implements AutoCloseable {
 
     /** Records the fault and wakes the reads waiting for tsafe, so they fail with it now. */
     private void setFault(String reason) {
-        lock.writeLock().lock();
+        fault = reason;
+        signalTsafeWaiters();
+    }
+
+    /**
+     * Wakes the reads waiting for tsafe. Taking {@link #tsafeLock} after tsafe or the fault was
+     * written means a reader that found the old value under it is already awaiting: no wake-up is lost.
+     */
+    private void signalTsafeWaiters() {
+        tsafeLock.lock();
         try {
-            fault = reason;
             tsafeAdvanced.signalAll();
         } finally {
-            lock.writeLock().unlock();
+            tsafeLock.unlock();
         }
     }
 
@@ -261,13 +282,38 @@ final class ShardDelegator implements AutoCloseable {
         return tsafe;
     }
 
+    /** The schema of the collection served, which filters are compiled against. */
+    CollectionSchema schema() {
+        return collection.getSchema();
+    }
+
+    long pkFieldId() {
+        return pkFieldId;
+    }
+
     /**
      * Waits until tsafe reaches {@code guaranteeTs}, then runs {@code body} under the read lock with
-     * the MVCC timestamp (the tsafe at that moment, so Bounded reads see everything consumed).
+     * the MVCC timestamp (the tsafe at that moment, so Bounded reads see everything consumed). Reads
+     * run concurrently with each other; only a writer excludes them.
      */
     <T> T read(long guaranteeTs, long timeoutMs, ReadBody<T> body) {
+        awaitTsafe(guaranteeTs, timeoutMs);
+        lock.readLock().lock();
+        try {
+            // tsafe only grows and is written under the write lock: read here it is at least
+            // guaranteeTs and matches the segments this read sees.
+            return body.run(List.copyOf(segments.values()), tsafe);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void awaitTsafe(long guaranteeTs, long timeoutMs) {
+        if (tsafe >= guaranteeTs) {
+            return;
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        lock.writeLock().lock();
+        tsafeLock.lock();
         try {
             while (tsafe < guaranteeTs) {
                 String stuck = fault;
@@ -285,17 +331,11 @@ final class ShardDelegator implements AutoCloseable {
                 }
                 tsafeAdvanced.awaitNanos(left);
             }
-            lock.readLock().lock();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MilvusException(MilvusError.TIMEOUT, "interrupted while waiting for tsafe");
         } finally {
-            lock.writeLock().unlock();
-        }
-        try {
-            return body.run(List.copyOf(segments.values()), tsafe);
-        } finally {
-            lock.readLock().unlock();
+            tsafeLock.unlock();
         }
     }
 

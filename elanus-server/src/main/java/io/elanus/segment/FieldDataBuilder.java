@@ -22,6 +22,7 @@ import io.milvus.grpc.VectorField;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Gathers rows of one field, taken from any number of columns (chunks, segments), into the
@@ -107,11 +108,11 @@ public final class FieldDataBuilder {
                 }
             }
             case StringColumn c -> strings.addData(isNull ? "" : c.values()[row]);
-            case JsonColumn c -> jsons.addData(isNull ? ByteString.EMPTY : json(c, row));
+            case JsonColumn c -> jsons.addData(isNull ? ByteString.EMPTY : json(c.raw(row), () -> c.node(row)));
             case ArrayColumn c -> arrays.addData(ArrayRows.toScalarField(isNull ? null : c.rows()[row], field.getElementType()));
             case FloatVectorColumn c -> {
                 if (!isNull) {
-                    appendFloatVector(c, row);
+                    appendFloatVector(c.data(), c.offset(row), c.dim());
                 }
             }
             case ByteVectorColumn c -> {
@@ -130,10 +131,52 @@ public final class FieldDataBuilder {
         }
     }
 
-    private void appendFloatVector(FloatVectorColumn c, int row) {
-        int dim = c.dim();
-        int off = c.offset(row);
-        float[] data = c.data();
+    /**
+     * Appends a value in the form {@link RowValues#copy} gives it (null for a null row): the same
+     * output as {@link #append} of the row the value was copied from.
+     */
+    public void appendValue(Object value) {
+        boolean isNull = value == null;
+        if (nullable) {
+            out.addValidData(!isNull);
+        }
+        rows++;
+        switch (type) {
+            case Bool -> bools.addData(!isNull && (Boolean) value);
+            case Int8, Int16, Int32 -> ints.addData(isNull ? 0 : (int) (long) (Long) value);
+            case Int64 -> longs.addData(isNull ? 0 : (Long) value);
+            case Float -> floats.addData(isNull ? 0 : (float) (double) (Double) value);
+            case Double -> doubles.addData(isNull ? 0 : (Double) value);
+            case VarChar, String, Text -> strings.addData(isNull ? "" : (String) value);
+            case JSON -> {
+                byte[] raw = (byte[]) value;
+                jsons.addData(isNull ? ByteString.EMPTY : json(raw, () -> JsonColumn.parse(raw)));
+            }
+            case Array -> arrays.addData(ArrayRows.toScalarField(value, field.getElementType()));
+            case FloatVector, Float16Vector, BFloat16Vector -> {
+                if (!isNull) {
+                    float[] v = (float[]) value;
+                    appendFloatVector(v, 0, v.length);
+                }
+            }
+            case BinaryVector, Int8Vector -> {
+                if (!isNull) {
+                    byte[] v = (byte[]) value;
+                    bytes.write(v, 0, v.length);
+                }
+            }
+            case SparseFloatVector -> {
+                if (!isNull) {
+                    ByteString row = ByteString.copyFrom((byte[]) value);
+                    sparse.addContents(row);
+                    sparseDim = Math.max(sparseDim, SparseRows.rowDim(row));
+                }
+            }
+            default -> throw new IllegalStateException("unreachable: " + type);
+        }
+    }
+
+    private void appendFloatVector(float[] data, int off, int dim) {
         if (floats != null) {
             for (int j = 0; j < dim; j++) {
                 floats.addData(data[off + j]);
@@ -149,12 +192,12 @@ public final class FieldDataBuilder {
         bytes.write(halfScratch, 0, dim * 2);
     }
 
-    private ByteString json(JsonColumn c, int row) {
-        byte[] raw = c.raw(row);
+    /** @param parsed the document of {@code raw}, asked for only when dynamic keys are picked out */
+    private ByteString json(byte[] raw, Supplier<JsonNode> parsed) {
         if (dynamicKeys == null) {
             return raw == null || raw.length == 0 ? (field.getIsDynamic() ? EMPTY_OBJECT : ByteString.EMPTY) : ByteString.copyFrom(raw);
         }
-        JsonNode node = c.node(row);
+        JsonNode node = parsed.get();
         ObjectNode kept = MAPPER.createObjectNode();
         if (node.isObject()) {
             for (String key : dynamicKeys) {

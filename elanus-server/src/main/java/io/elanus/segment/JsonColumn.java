@@ -64,7 +64,8 @@ public final class JsonColumn implements Column {
         return nodes[row];
     }
 
-    private static JsonNode parse(byte[] bytes) {
+    /** A document as {@link #node} parses it: {@link MissingNode} for no bytes or bytes that are not JSON. */
+    public static JsonNode parse(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
             return MissingNode.getInstance();
         }

@@ -47,4 +47,15 @@ public final class SparseRows {
     public static long rowDim(int[] indices) {
         return indices.length == 0 ? 0 : Integer.toUnsignedLong(indices[indices.length - 1]) + 1;
     }
+
+    /** {@link #rowDim(int[])} of a row in wire form. */
+    public static long rowDim(ByteString row) {
+        int n = pairCount(row);
+        if (n == 0) {
+            return 0;
+        }
+        int last = row.substring((n - 1) * PAIR_BYTES, (n - 1) * PAIR_BYTES + Integer.BYTES)
+                .asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getInt();
+        return Integer.toUnsignedLong(last) + 1;
+    }
 }

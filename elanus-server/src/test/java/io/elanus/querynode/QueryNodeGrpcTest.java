@@ -1,5 +1,7 @@
 package io.elanus.querynode;
 
+import io.elanus.api.FilterText;
+
 import io.elanus.api.Hit;
 import io.elanus.api.QuerySpec;
 import io.elanus.api.SearchSpec;
@@ -11,8 +13,6 @@ import io.elanus.rpc.ChannelPool;
 import io.elanus.rpc.RpcServer;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
-import io.elanus.expr.FilterCompiler;
-import io.elanus.expr.FilterPlan;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.FieldBinlog;
 import io.elanus.proto.InsertBody;
@@ -53,13 +53,15 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A query node served over loopback gRPC answers searches, queries and counts exactly as it does
  * in-process: same keys, scores and order, and the same values for output fields of every data
- * type; filters with template values are recompiled on the node; failures keep their Milvus kind.
+ * type; filters with template values are compiled on the node; failures keep their Milvus kind.
  */
 class QueryNodeGrpcTest {
     private static final String PCHANNEL = "by-dev-rootcoord-dml_0";
@@ -119,7 +121,7 @@ class QueryNodeGrpcTest {
     @Test
     void searchesOfEveryVectorKindReturnTheSameHitsAndOutputValues() {
         Random r = new Random(7);
-        FilterPlan filter = FilterCompiler.compile("i32 > {low} or s like \"a%\"", SCHEMA,
+        FilterText filter = new FilterText("i32 > {low} or s like \"a%\"",
                 Map.of("low", TemplateValue.newBuilder().setInt64Val(40).build()));
         Map<String, MetricType> metrics = Map.of("fv", MetricType.L2, "hv", MetricType.IP, "bv", MetricType.COSINE,
                 "iv", MetricType.L2, "xv", MetricType.HAMMING, "sv", MetricType.IP);
@@ -139,8 +141,8 @@ class QueryNodeGrpcTest {
 
     @Test
     void queriesAndCountsReturnTheSameRows() {
-        FilterPlan filter = FilterCompiler.compile("json_contains(j[\"list\"], 2) and array_length(al) > {n} and $meta[\"color\"] == \"red\"",
-                SCHEMA, Map.of("n", TemplateValue.newBuilder().setInt64Val(0).build()));
+        FilterText filter = new FilterText("json_contains(j[\"list\"], 2) and array_length(al) > {n} and $meta[\"color\"] == \"red\"",
+                Map.of("n", TemplateValue.newBuilder().setInt64Val(0).build()));
         for (long limit : new long[]{-1, 5}) {
             QuerySpec spec = new QuerySpec(filter, Set.of(), limit, READ_TS, allFieldIds());
             List<Hit> local = node.query(VCHANNEL, spec, TIMEOUT_MS);
@@ -160,8 +162,10 @@ class QueryNodeGrpcTest {
         QuerySpec spec = new QuerySpec(null, Set.of(), 3, READ_TS, Set.of(i32));
         List<Hit> hits = client.query(VCHANNEL, spec, TIMEOUT_MS);
         assertEquals(List.of(0L, 1L, 2L), hits.stream().map(Hit::pk).toList());
-        assertEquals(Set.of(i32), hits.getFirst().chunk().columns().keySet());
-        assertTrue(hits.getFirst().chunk().column(i32).isNull(0), "row 0 has a null i32");
+        assertEquals(Set.of(i32), hits.getFirst().values().keySet());
+        assertNull(hits.getFirst().value(i32), "row 0 has a null i32");
+        assertEquals(Set.of(i32), hits.get(1).values().keySet());
+        assertNotNull(hits.get(1).value(i32));
     }
 
     @Test
@@ -186,6 +190,26 @@ class QueryNodeGrpcTest {
         assertSameFailure(() -> node.count(VCHANNEL, spec, TIMEOUT_MS), () -> client.count(VCHANNEL, spec, TIMEOUT_MS));
         MilvusException e = assertThrows(MilvusException.class, () -> client.query(VCHANNEL, spec, TIMEOUT_MS));
         assertEquals(MilvusError.CHANNEL_NOT_FOUND, e.kind());
+    }
+
+    @Test
+    void filtersAreCompiledOnTheNode() {
+        QuerySpec bad = new QuerySpec(new FilterText("i32 > > {n}", Map.of("n", TemplateValue.newBuilder().setInt64Val(1).build())),
+                Set.of(), -1, READ_TS, Set.of());
+        assertSameFailure(() -> node.query(VCHANNEL, bad, TIMEOUT_MS), () -> client.query(VCHANNEL, bad, TIMEOUT_MS));
+        MilvusException e = assertThrows(MilvusException.class, () -> client.count(VCHANNEL, bad, TIMEOUT_MS));
+        assertEquals(MilvusError.PARAMETER_INVALID, e.kind());
+        assertTrue(e.getMessage().startsWith("cannot parse expression: i32 > > {n}, error: "), e.getMessage());
+    }
+
+    @Test
+    void theServiceKeepsNoStateOfItsOwn() {
+        // Watched on the node directly, not through the service: the service still serves it.
+        String other = PCHANNEL + "_1v1";
+        node.watchChannel(COLLECTION.toBuilder().addVchannels(other).build(), other, 0, List.of());
+        QuerySpec spec = new QuerySpec(new FilterText("i32 >= 0", Map.of()), Set.of(), -1, READ_TS, Set.of());
+        assertEquals(0, client.count(other, spec, TIMEOUT_MS), "the rows were all written to the first channel");
+        assertEquals(READ_TS, client.tsafe(other));
     }
 
     @Test
@@ -221,7 +245,7 @@ class QueryNodeGrpcTest {
 
     private static FieldData gather(FieldSchema f, List<Hit> hits) {
         FieldDataBuilder b = new FieldDataBuilder(f, null, hits.size());
-        hits.forEach(h -> b.append(h.chunk().column(f.getFieldID()), h.row()));
+        hits.forEach(h -> b.appendValue(h.value(f.getFieldID())));
         return b.build();
     }
 

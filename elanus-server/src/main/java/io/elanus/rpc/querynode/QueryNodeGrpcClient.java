@@ -23,7 +23,7 @@ import java.util.Map;
 /**
  * A query node in another process, through {@link QueryNodeGrpcService}. Its id is known from where
  * the node was discovered (its session, or querycoord's shard leaders), so {@link #nodeId} costs no
- * call. Hits come back holding just the fields named in the spec's {@code outputFieldIds}. Failures
+ * call. Hits come back holding the values of the fields named in the spec's {@code outputFieldIds}. Failures
  * are {@link io.elanus.common.MilvusException}s; the channel belongs to the caller.
  */
 public final class QueryNodeGrpcClient implements QueryNodeClient {

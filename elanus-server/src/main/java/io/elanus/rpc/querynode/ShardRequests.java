@@ -1,11 +1,10 @@
 package io.elanus.rpc.querynode;
 
+import io.elanus.api.FilterText;
 import io.elanus.api.QuerySpec;
 import io.elanus.api.SearchSpec;
 
 import com.google.protobuf.ByteString;
-import io.elanus.expr.FilterCompiler;
-import io.elanus.expr.FilterPlan;
 import io.elanus.proto.DenseByteQueries;
 import io.elanus.proto.DenseFloatQueries;
 import io.elanus.proto.FilterSource;
@@ -19,16 +18,14 @@ import io.elanus.vector.FloatQueries;
 import io.elanus.vector.MetricType;
 import io.elanus.vector.QueryVectors;
 import io.elanus.vector.SparseQueries;
-import io.milvus.grpc.CollectionSchema;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Set;
 
 /**
- * {@link SearchSpec} and {@link QuerySpec} on the wire. A filter travels as its source text and
- * template values and is compiled again on the query node, against the schema of the collection
- * it serves; query vectors travel as little-endian bytes.
+ * {@link SearchSpec} and {@link QuerySpec} on the wire, both ways without loss: a filter travels as
+ * its text and template values (the query node compiles it), query vectors as little-endian bytes.
  */
 final class ShardRequests {
     private ShardRequests() {
@@ -46,9 +43,9 @@ final class ShardRequests {
         return b.build();
     }
 
-    static SearchSpec toSpec(ShardSearchRequest req, CollectionSchema schema) {
+    static SearchSpec toSpec(ShardSearchRequest req) {
         return new SearchSpec(req.getAnnsFieldId(), MetricType.parse(req.getMetricType()), fromBatch(req.getQueries()),
-                req.getTopK(), req.hasFilter() ? compile(req.getFilter(), schema) : null, Set.copyOf(req.getPartitionIdsList()),
+                req.getTopK(), req.hasFilter() ? filter(req.getFilter()) : null, Set.copyOf(req.getPartitionIdsList()),
                 req.getParamsMap(), req.getIgnoreGrowing(), req.getGuaranteeTs(), Set.copyOf(req.getOutputFieldIdsList()));
     }
 
@@ -62,17 +59,17 @@ final class ShardRequests {
         return b.build();
     }
 
-    static QuerySpec toSpec(ShardQueryRequest req, CollectionSchema schema) {
-        return new QuerySpec(req.hasFilter() ? compile(req.getFilter(), schema) : null, Set.copyOf(req.getPartitionIdsList()),
+    static QuerySpec toSpec(ShardQueryRequest req) {
+        return new QuerySpec(req.hasFilter() ? filter(req.getFilter()) : null, Set.copyOf(req.getPartitionIdsList()),
                 req.getLimit(), req.getGuaranteeTs(), Set.copyOf(req.getOutputFieldIdsList()));
     }
 
-    private static FilterSource source(FilterPlan filter) {
+    private static FilterSource source(FilterText filter) {
         return FilterSource.newBuilder().setExpression(filter.expression()).putAllTemplateValues(filter.templateValues()).build();
     }
 
-    private static FilterPlan compile(FilterSource source, CollectionSchema schema) {
-        return FilterCompiler.compile(source.getExpression(), schema, source.getTemplateValuesMap());
+    private static FilterText filter(FilterSource source) {
+        return new FilterText(source.getExpression(), source.getTemplateValuesMap());
     }
 
     static QueryVectorBatch toBatch(QueryVectors queries) {
