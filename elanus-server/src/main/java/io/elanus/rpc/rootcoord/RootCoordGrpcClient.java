@@ -47,7 +47,7 @@ public final class RootCoordGrpcClient implements RootCoordClient, AutoCloseable
         this.events = RootCoordServiceGrpc.newStub(channel);
     }
 
-    /** Like {@link RootCoord#addCollectionListener}, with no re-scan after a broken stream is re-opened. */
+    /** Like {@link RootCoordClient#addCollectionListener}, with no re-scan after a broken stream is re-opened. */
     @Override
     public void addCollectionListener(CollectionListener listener) {
         addCollectionListener(listener, () -> {
@@ -55,7 +55,7 @@ public final class RootCoordGrpcClient implements RootCoordClient, AutoCloseable
     }
 
     /**
-     * Like {@link RootCoord#addCollectionListener}: returns once subscribed, then calls
+     * Like {@link RootCoordClient#addCollectionListener}: returns once subscribed, then calls
      * {@code listener} on a background thread, one event at a time in the rootcoord's order; the
      * rootcoord's DDL call waits for it. Events of the time the rootcoord is unreachable are lost:
      * after the stream is re-opened {@code resync} runs, to re-scan the collections.
