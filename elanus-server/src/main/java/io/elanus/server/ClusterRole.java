@@ -16,6 +16,7 @@ import io.elanus.datacoord.DataCoord;
 import io.elanus.rpc.datacoord.DataCoordGrpcClient;
 import io.elanus.rpc.datacoord.DataCoordGrpcService;
 import io.elanus.datacoord.DataNodeMembership;
+import io.elanus.datacoord.IndexNodeMembership;
 import io.elanus.datanode.DataNode;
 import io.elanus.rpc.datanode.DataNodeGrpcClient;
 import io.elanus.rpc.datanode.DataNodeGrpcService;
@@ -167,6 +168,7 @@ public final class ClusterRole implements AutoCloseable, HealthProbe {
         follow(new DataNodeMembership(dc,
                 s -> new DataNodeGrpcClient(s.getServerId(), peers.channel(s.getAddress()), CALL_DEADLINE),
                 discovery::all));
+        follow(new IndexNodeMembership(dc, discovery::all));
         register(dc);
     }
 
@@ -198,9 +200,7 @@ public final class ClusterRole implements AutoCloseable, HealthProbe {
     }
 
     private void startIndexNode() throws Exception {
-        DataCoordGrpcClient dataCoord = dataCoord();
-        IndexNode in = new IndexNode(serverId, backends.kv(), dataCoord, rootCoord(), backends.objects());
-        dataCoord.addSegmentListener(in);
+        IndexNode in = new IndexNode(serverId, backends.kv(), dataCoord(), rootCoord(), backends.objects());
         serve(config.getInt(Params.INDEXNODE_PORT));
         run(in);
     }

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every role in one JVM on the embedded backends (meta KV, WAL and object store under the data
@@ -96,7 +97,7 @@ public final class Standalone implements AutoCloseable, HealthProbe {
         dataCoord.registerDataNode(dataNode);
         dataCoord.addSegmentListener(queryCoord);
         dataCoord.setWalReaders(queryCoord);
-        dataCoord.addSegmentListener(indexNode);
+        dataCoord.indexNodesChanged(Set.of(INDEXNODE_ID));
         queryCoord.registerQueryNode(queryNode);
         proxy = new Proxy(PROXY_ID, kv, config, rootCoord, dataCoord, queryCoord, wal, Proxy.TimeTicks.WRITTEN_BY_PROXY,
                 this);

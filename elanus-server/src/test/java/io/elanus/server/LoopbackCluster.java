@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The roles of {@link io.elanus.server.Standalone}, wired as a cluster would wire them: each role
@@ -88,8 +89,7 @@ final class LoopbackCluster implements AutoCloseable, HealthProbe {
         ManagedChannel queryCoordAt = serve(new QueryCoordGrpcService(queryCoord, queryCoord,
                 id -> id == QUERYNODE_ID ? queryNodeAddress : null));
 
-        DataCoordGrpcClient indexNodesDataCoord = dataCoordClient(dataCoordAt);
-        IndexNode indexNode = new IndexNode(INDEXNODE_ID, kv, indexNodesDataCoord, rootCoordClient(rootCoordAt), objects);
+        IndexNode indexNode = new IndexNode(INDEXNODE_ID, kv, dataCoordClient(dataCoordAt), rootCoordClient(rootCoordAt), objects);
 
         // Registrations in Standalone's order: query nodes release a dropped collection before datacoord deletes its files.
         queryCoordsRootCoord.addCollectionListener(queryCoord);
@@ -97,7 +97,7 @@ final class LoopbackCluster implements AutoCloseable, HealthProbe {
         dataCoord.registerDataNode(new DataNodeGrpcClient(DATANODE_ID, dataNodeAt, DEADLINE));
         queryCoordsDataCoord.addSegmentListener(queryCoord);
         dataCoord.setWalReaders(new QueryCoordGrpcClient(queryCoordAt, channels, DEADLINE));
-        indexNodesDataCoord.addSegmentListener(indexNode);
+        dataCoord.indexNodesChanged(Set.of(INDEXNODE_ID));
         queryCoord.registerQueryNode(new QueryNodeGrpcClient(QUERYNODE_ID, queryNodeAt, DEADLINE));
         proxy = new Proxy(PROXY_ID, kv, config, rootCoordClient(rootCoordAt), dataCoordClient(dataCoordAt),
                 new QueryCoordGrpcClient(queryCoordAt, channels, DEADLINE), wal, Proxy.TimeTicks.AGGREGATED_BY_ROOTCOORD,
