@@ -45,6 +45,10 @@ final class DataCoordFixture implements AutoCloseable {
     final List<String> flushRequests = new CopyOnWriteArrayList<>();
 
     DataCoordFixture(Path dir) {
+        this(dir, Config.defaults());
+    }
+
+    DataCoordFixture(Path dir, Config config) {
         kv = EmbeddedMetaKv.open(dir.resolve("meta"));
         wal = EmbeddedWal.open(dir.resolve("wal"));
         objects = new LocalObjectStore(dir.resolve("objects"));
@@ -60,7 +64,7 @@ final class DataCoordFixture implements AutoCloseable {
                         throw e.getCause();
                     }
                 });
-        dataCoord = new DataCoord(2, kv, wal, objects, Config.defaults(), rootCoord);
+        dataCoord = new DataCoord(2, kv, wal, objects, config, rootCoord);
         rootCoordImpl.addCollectionListener(dataCoord);
         dataCoord.registerDataNode(new DataNodeClient() {
             @Override

@@ -1,6 +1,9 @@
 package io.elanus.datacoord;
 
 import io.elanus.api.DataCoordClient.FlushResult;
+import io.elanus.common.Config;
+import io.elanus.common.Params;
+import io.elanus.common.Tso;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.SegmentMeta;
 import io.elanus.proto.SegmentStateInternal;
@@ -82,6 +85,22 @@ class SegmentAllocationTest {
             assertEquals(SegmentStateInternal.GROWING, f.dataCoord.segment(second).orElseThrow().getState());
             assertTrue(sealed.getEndTs() > sealed.getStartTs());
             String expected = v + " [" + first + "] " + sealed.getEndTs();
+            Await.until(() -> f.flushRequests.contains(expected), Duration.ofSeconds(30), "the flush request " + expected);
+        }
+    }
+
+    @Test
+    void aSegmentOpenLongerThanTheSyncPeriodIsSealed() throws Exception {
+        Config oneSecond = Config.load(null, Map.of(), Map.of(Params.SYNC_PERIOD.key(), "1"));
+        try (DataCoordFixture f = new DataCoordFixture(dir, oneSecond)) {
+            CollectionInfo c = f.createCollection("c", 1);
+            long s = f.dataCoord.assignSegment(c.getId(), partition(c), c.getVchannels(0), 5);
+            Await.until(() -> f.dataCoord.segment(s).orElseThrow().getState() == SegmentStateInternal.SEALED,
+                    Duration.ofSeconds(60), "the idle segment sealed");
+            SegmentMeta sealed = f.dataCoord.segment(s).orElseThrow();
+            assertTrue(Tso.physicalMillis(sealed.getEndTs()) - Tso.physicalMillis(sealed.getStartTs()) > 1_000,
+                    "sealed only once older than the period");
+            String expected = c.getVchannels(0) + " [" + s + "] " + sealed.getEndTs();
             Await.until(() -> f.flushRequests.contains(expected), Duration.ofSeconds(30), "the flush request " + expected);
         }
     }
