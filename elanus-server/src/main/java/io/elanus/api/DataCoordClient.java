@@ -60,6 +60,10 @@ public interface DataCoordClient {
 
     List<SegmentIndexMeta> segmentIndexes(long collectionId);
 
+    /**
+     * An index node's result of a build datacoord assigned to it ({@code indexwatch/{nodeID}/{buildID}}):
+     * saved only while that build is still assigned; otherwise dropped, with its files.
+     */
     void saveSegmentIndex(SegmentIndexMeta segmentIndex);
 
     void addSegmentListener(SegmentListener listener);

@@ -14,7 +14,7 @@ import java.util.Map;
  * <p>Guarded by this object's monitor, which is held only over these maps: never across a remote
  * call. It is datacoord's insert path: assigning rows to an open segment takes nothing else.
  * A segment leaves the moment a sealer {@link #close}s it, so it gets no row after its flush
- * timestamp is taken (see DataCoord#seal).
+ * timestamp is taken (see DataCoord#sealClosed).
  */
 final class SegmentAllocations {
     record Key(long collectionId, long partitionId, String vchannel) {
