@@ -6,6 +6,7 @@ import io.elanus.proto.SegmentMeta;
 import io.elanus.proto.WalPositionPb;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** What the proxy, datanodes, querycoord and indexnodes ask of datacoord. */
@@ -34,8 +35,13 @@ public interface DataCoordClient {
     /** Called by a datanode when segments (and/or a delete log) are persisted: updates meta and the checkpoint atomically. */
     void saveFlushResult(String vchannel, List<SegmentMeta> flushedSegments, WalPositionPb checkpoint);
 
-    /** Called by a datanode as it buffers rows. */
-    void reportBufferedRows(long segmentId, long rows);
+    /**
+     * Called by a datanode once per batch of WAL messages it applied (not per message): how many
+     * rows each growing segment whose count changed holds now. Datacoord uses the counts for
+     * statistics of growing segments and to pick the segment to seal early under memory pressure;
+     * both tolerate a count one batch old.
+     */
+    void reportBufferedRows(Map<Long, Long> rowsBySegment);
 
     /**
      * Called by a datanode when it cannot apply the WAL of a vchannel ({@code reason} says why) and
@@ -54,6 +60,10 @@ public interface DataCoordClient {
 
     List<SegmentIndexMeta> segmentIndexes(long collectionId);
 
+    /**
+     * An index node's result of a build datacoord assigned to it ({@code indexwatch/{nodeID}/{buildID}}):
+     * saved only while that build is still assigned; otherwise dropped, with its files.
+     */
     void saveSegmentIndex(SegmentIndexMeta segmentIndex);
 
     void addSegmentListener(SegmentListener listener);

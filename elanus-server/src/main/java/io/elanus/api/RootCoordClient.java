@@ -24,6 +24,12 @@ public interface RootCoordClient {
     void addCollectionListener(CollectionListener listener);
 
     /**
+     * Reserves {@code count} consecutive timestamps; returns the first. They are as fresh as the
+     * call: a caller that needs "now" later must not use what is left of a range.
+     */
+    long allocTimestamps(int count);
+
+    /**
      * Cluster mode: the proxy has written every DML with a timestamp below {@code safeTs}; rootcoord
      * ticks the DML channels at the minimum over live proxies. A proxy reports before it serves.
      */

@@ -3,7 +3,10 @@ package io.elanus.api;
 import io.elanus.proto.SegmentIndexMeta;
 import io.elanus.proto.SegmentMeta;
 
-/** Querycoord (hand-off of flushed segments) and indexnodes (index builds) follow segment changes through this. */
+/**
+ * Querycoord (hand-off of flushed segments, loading built indexes) follows segment changes through this.
+ * Datacoord calls it after each change is persisted, in the order of the changes, from a thread of its own.
+ */
 public interface SegmentListener {
     void onSegmentFlushed(SegmentMeta segment);
 

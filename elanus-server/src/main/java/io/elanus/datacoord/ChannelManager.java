@@ -21,7 +21,7 @@ import java.util.function.Function;
  * Assigns vchannels to datanodes the way the seeds describe: by writing
  * {@code channelwatch/{nodeID}/{vchannel}} = ChannelWatchInfo(ToWatch) into the meta store. The
  * datanode watching its prefix starts a data-sync flow graph and compare-and-swaps the state to
- * WatchSuccess; deleting the key stops the flow graph. Called under datacoord's lock.
+ * WatchSuccess; deleting the key stops the flow graph. Not thread-safe: owned by datacoord's state thread.
  */
 final class ChannelManager {
     static final String WATCH_PREFIX = "channelwatch/";

@@ -1,38 +1,45 @@
 package io.elanus.datacoord;
 
+import io.elanus.api.CollectionListener;
 import io.elanus.api.DataCoordClient;
+import io.elanus.api.DataNodeClient;
+import io.elanus.api.RootCoordClient;
 import io.elanus.api.SegmentListener;
 import io.elanus.api.WalReaders;
-
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.elanus.session.RoleComponent;
 import io.elanus.common.Config;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.common.NamedThreads;
 import io.elanus.common.Params;
 import io.elanus.common.Tso;
-import io.elanus.api.DataNodeClient;
+import io.elanus.datacoord.SegmentAllocations.Assignment;
 import io.elanus.msgstream.DmlChannels;
 import io.elanus.proto.CollectionInfo;
+import io.elanus.proto.IndexBuildTask;
 import io.elanus.proto.IndexMeta;
 import io.elanus.proto.SegmentIndexMeta;
 import io.elanus.proto.SegmentMeta;
 import io.elanus.proto.SegmentStateInternal;
 import io.elanus.proto.WalPositionPb;
-import io.elanus.api.CollectionListener;
-import io.elanus.api.RootCoordClient;
+import io.elanus.session.RoleComponent;
 import io.elanus.storage.kv.KvEntry;
 import io.elanus.storage.kv.MetaKv;
 import io.elanus.storage.object.ObjectStore;
 import io.elanus.storage.wal.Wal;
+import io.elanus.vector.IndexSpecs;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
 import io.milvus.grpc.StateCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,12 +50,40 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Datacoord: channel assignment (through the meta store's watch keys), segment allocation and
- * sealing, flush coordination, channel checkpoints, index metadata and garbage collection of
- * dropped collections. Mutations happen under this object's lock; segment and index metadata
- * are persisted before they are acted on.
+ * sealing, flush coordination, channel checkpoints, index metadata, index-build assignment and
+ * garbage collection of dropped collections. Segment and index metadata are persisted before
+ * they are acted on.
+ *
+ * <p><b>Who owns what.</b>
+ * <ul>
+ * <li>The <em>state thread</em> ({@code datacoord-state}, an {@link EventLoop}) is the only writer
+ *     of the segment, checkpoint, index and segment-index maps, of {@code pendingFlushTs}, of the
+ *     {@link ChannelManager}, the {@link IndexBuilds} and the two {@link RangeAllocator}s, and the
+ *     only thread that writes datacoord's keys in the meta store. A change goes to the meta store
+ *     first, then to the maps (segments before checkpoints: whoever sees a new checkpoint sees the
+ *     segments flushed with it), then its events are queued. Its remote calls are those meta-store
+ *     writes and, once per range, rootcoord's ID and timestamp allocation. Any thread reads the
+ *     maps (concurrent, with immutable values) without waiting for it.</li>
+ * <li><em>Callers' threads</em> make every other remote call, before or after their part on the
+ *     state thread and holding nothing: rootcoord's collection lookups and fresh timestamps, WAL
+ *     offsets, object-store deletes.</li>
+ * <li>The insert path, {@link #assignSegment}, needs only {@link SegmentAllocations}, whose
+ *     monitor is held over memory alone: handing rows to an open segment makes no remote call and
+ *     does not wait for the state thread.</li>
+ * <li>Datanode reports (buffered rows, channel faults) and the registered datanodes are
+ *     concurrent maps written by the reporting threads (the last report wins; the state thread
+ *     removes the entries of what it drops).</li>
+ * <li>Segment listeners hear of a change after it is made, in the order of the changes: the
+ *     state thread queues the events, and {@code datacoord-events} delivers them, one at a time.
+ *     Flush requests go to datanodes from {@link FlushRequests}' thread.</li>
+ * </ul>
+ * There is no lock order to keep: the monitors of {@link SegmentAllocations} and
+ * {@link FlushRequests} are leaves (nothing is called or locked under them), and the state thread
+ * holds none while it waits for room in the bounded event queue.
  */
 public final class DataCoord extends RoleComponent implements DataCoordClient, CollectionListener {
     private static final Logger LOG = LoggerFactory.getLogger(DataCoord.class);
@@ -56,26 +91,51 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     static final String CHECKPOINT_PREFIX = "datacoord-meta/channel-cp/";
     static final String INDEX_PREFIX = "datacoord-meta/index/";
     static final String SEGMENT_INDEX_PREFIX = "datacoord-meta/segment-index/";
-    private static final int DROP_BATCH = 100;
+    /** etcd caps a transaction at 128 operations. */
+    private static final int KV_BATCH = 100;
+    /** IDs (segments, index builds) reserved at rootcoord per call. */
+    static final int ID_RANGE = 1_000;
+    /** Start timestamps of new segments reserved per call; a range serves at most {@link #TS_RANGE_MAX_AGE}. */
+    static final int TS_RANGE = 1_000;
+    /** Start timestamps only age segments for idle sealing (minutes), so a second's staleness is harmless. */
+    private static final Duration TS_RANGE_MAX_AGE = Duration.ofSeconds(1);
+    private static final int STATE_QUEUE = 1_024;
+    private static final int EVENT_QUEUE = 16_384;
 
     private final MetaKv kv;
     private final Wal wal;
     private final ObjectStore objects;
     private final Config config;
     private final RootCoordClient rootCoord;
-    private final ChannelManager channels;
-    private final Map<Long, DataNodeClient> dataNodes = new ConcurrentHashMap<>();
+
+    // ---- owned by the state thread (maps readable from any thread)
+    private final EventLoop state = new EventLoop("datacoord-state", STATE_QUEUE);
     private final Map<Long, SegmentMeta> segments = new ConcurrentHashMap<>();
-    /** Rows handed out to growing segments since they were opened (allocation is in memory, like Milvus). */
-    private final Map<Long, Long> allocatedRows = new HashMap<>();
-    private final Map<Long, Long> bufferedRows = new ConcurrentHashMap<>();
-    /** vchannel -> the latest flush timestamp asked of its datanode, handed on if that node dies. */
-    private final Map<String, Long> pendingFlushTs = new HashMap<>();
-    /** vchannel -> why its datanode cannot apply its WAL now (reported by the datanode; in memory, it re-reports). */
-    private final Map<String, String> channelFaults = new ConcurrentHashMap<>();
+    /** vchannel -> where its replay starts; present while its collection exists. */
+    private final Map<String, WalPositionPb> checkpoints = new ConcurrentHashMap<>();
     private final Map<Long, IndexMeta> indexes = new ConcurrentHashMap<>();
     private final Map<String, SegmentIndexMeta> segmentIndexes = new ConcurrentHashMap<>();
+    /** vchannel -> the latest flush timestamp asked of its datanode, handed on if that node dies. */
+    private final Map<String, Long> pendingFlushTs = new HashMap<>();
+    private final ChannelManager channels;
+    private final RangeAllocator ids;
+    private final RangeAllocator startTimestamps;
+    private final IndexBuilds builds;
+
+    // ---- the insert path (its own monitor)
+    private final SegmentAllocations allocations = new SegmentAllocations();
+
+    // ---- written by reporting threads
+    private final Map<Long, DataNodeClient> dataNodes = new ConcurrentHashMap<>();
+    private final Map<Long, Long> bufferedRows = new ConcurrentHashMap<>();
+    /** vchannel -> why its datanode cannot apply its WAL now (reported by the datanode; in memory, it re-reports). */
+    private final Map<String, String> channelFaults = new ConcurrentHashMap<>();
+    /** collection -> estimated bytes per row (schemas do not change; dropped with the collection). */
+    private final Map<Long, Long> rowBytes = new ConcurrentHashMap<>();
+
+    private final EventLoop events = new EventLoop("datacoord-events", EVENT_QUEUE);
     private final List<SegmentListener> listeners = new CopyOnWriteArrayList<>();
+    private final FlushRequests flushRequests = new FlushRequests();
     private ScheduledExecutorService ticker;
     private final WalReaders walReaders;
     /** Upper bound of a segment's size besides dataCoord.segment.maxSize (see the constructor). */
@@ -100,33 +160,48 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
         this.walReaders = walReaders;
         this.segmentSizeCap = segmentSizeCap;
         this.channels = new ChannelManager(kv);
+        this.ids = new RangeAllocator(rootCoord::allocIds, ID_RANGE, Long.MAX_VALUE, System::nanoTime);
+        this.startTimestamps = new RangeAllocator(rootCoord::allocTimestamps, TS_RANGE, TS_RANGE_MAX_AGE.toNanos(),
+                System::nanoTime);
+        this.builds = new IndexBuilds(kv, ids::next);
     }
 
     public void registerDataNode(DataNodeClient node) {
         dataNodes.put(node.nodeId(), node);
-        synchronized (this) {
-            channels.addDataNode(node.nodeId());
-        }
+        state.run(() -> channels.addDataNode(node.nodeId()));
     }
 
     /** A datanode's session is gone: it gets no more channels or flush requests. */
-    public synchronized void removeDataNode(long nodeId) {
+    public void removeDataNode(long nodeId) {
         dataNodes.remove(nodeId);
-        channels.removeDataNode(nodeId);
+        state.run(() -> channels.removeDataNode(nodeId));
     }
 
     /**
      * Channels watched by datanodes outside {@code liveNodes} (their sessions expired) move to live
      * ones and resume from their checkpoints, carrying any flush still pending on them.
      */
-    public synchronized void reassignChannels(Set<Long> liveNodes) {
-        List<String> moved = channels.reassignOrphans(liveNodes, this::channelCheckpoint,
-                v -> pendingFlushTs.getOrDefault(v, 0L));
-        // The new node reports its own faults; the lost node's say nothing about it.
-        moved.forEach(channelFaults::remove);
-        if (!moved.isEmpty()) {
-            LOG.info("reassigned channels of lost datanodes: {}", moved);
-        }
+    public void reassignChannels(Set<Long> liveNodes) {
+        state.run(() -> {
+            List<String> moved = channels.reassignOrphans(liveNodes, this::channelCheckpoint,
+                    v -> pendingFlushTs.getOrDefault(v, 0L));
+            // The new node reports its own faults; the lost node's say nothing about it.
+            moved.forEach(channelFaults::remove);
+            if (!moved.isEmpty()) {
+                LOG.info("reassigned channels of lost datanodes: {}", moved);
+            }
+        });
+    }
+
+    /**
+     * The index nodes alive now (cluster: the discovery's complete view; standalone: its one node).
+     * Builds of nodes not among them go to these, and builds waiting for a node are assigned.
+     */
+    public void indexNodesChanged(Set<Long> liveNodes) {
+        state.run(() -> {
+            builds.nodesChanged(liveNodes);
+            assignBuilds();
+        });
     }
 
     @Override
@@ -135,19 +210,37 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     }
 
     @Override
-    public void init() throws InvalidProtocolBufferException {
+    public void init() {
         state(StateCode.Initializing);
+        state.run(this::load);
+    }
+
+    private void load() {
         for (KvEntry e : kv.scanPrefix(SEGMENT_PREFIX)) {
-            SegmentMeta s = SegmentMeta.parseFrom(e.value());
+            SegmentMeta s = parse(SegmentMeta.parser(), e);
             segments.put(s.getId(), s);
+            if (s.getState() == SegmentStateInternal.GROWING) {
+                allocations.open(keyOf(s), s.getId(), Math.max(1, s.getMaxRows()), s.getNumRows());
+            }
+        }
+        for (KvEntry e : kv.scanPrefix(CHECKPOINT_PREFIX)) {
+            checkpoints.put(e.key().substring(CHECKPOINT_PREFIX.length()), parse(WalPositionPb.parser(), e));
         }
         for (KvEntry e : kv.scanPrefix(INDEX_PREFIX)) {
-            IndexMeta i = IndexMeta.parseFrom(e.value());
+            IndexMeta i = parse(IndexMeta.parser(), e);
             indexes.put(i.getIndexId(), i);
         }
         for (KvEntry e : kv.scanPrefix(SEGMENT_INDEX_PREFIX)) {
-            SegmentIndexMeta si = SegmentIndexMeta.parseFrom(e.value());
-            segmentIndexes.put(e.key(), si);
+            segmentIndexes.put(e.key(), parse(SegmentIndexMeta.parser(), e));
+        }
+        builds.load();
+    }
+
+    private static <T> T parse(Parser<T> parser, KvEntry e) {
+        try {
+            return parser.parseFrom(e.value());
+        } catch (InvalidProtocolBufferException ex) {
+            throw new IllegalStateException("corrupt datacoord meta at " + e.key(), ex);
         }
     }
 
@@ -156,161 +249,227 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
         ticker = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("datacoord-seal"));
         ticker.scheduleWithFixedDelay(this::sealIdleSegments, 5, 5, TimeUnit.SECONDS);
         ticker.scheduleWithFixedDelay(this::truncateWal, 30, 30, TimeUnit.SECONDS);
+        // Builds wanted before a restart (or before any index node was known) are assigned now.
+        state.run(this::assignBuilds);
         state(StateCode.Healthy);
     }
-
 
     @Override
     public void stop() {
         if (ticker != null) {
             ticker.shutdownNow();
         }
+        state.close();
+        flushRequests.close();
+        events.close();
         unregister();
     }
-
 
     // ------------------------------------------------------------------ collection lifecycle
 
     @Override
-    public synchronized void onCollectionCreated(CollectionInfo c) {
+    public void onCollectionCreated(CollectionInfo c) {
+        List<WalPositionPb> starts = new ArrayList<>();
         for (int i = 0; i < c.getVchannelsCount(); i++) {
-            String v = c.getVchannels(i);
             String p = c.getPchannels(i);
             // Nothing of a new collection is in the WAL yet: replay starts at the channel's current end.
-            WalPositionPb start = WalPositionPb.newBuilder().setChannel(p).setOffset(wal.endOffset(p))
-                    .setTimestamp(c.getCreatedTs()).build();
-            kv.put(CHECKPOINT_PREFIX + v, start.toByteArray());
-            channels.watch(c, v, p, start);
+            starts.add(WalPositionPb.newBuilder().setChannel(p).setOffset(wal.endOffset(p)).setTimestamp(c.getCreatedTs()).build());
         }
+        state.run(() -> {
+            for (int i = 0; i < c.getVchannelsCount(); i++) {
+                String v = c.getVchannels(i);
+                kv.put(CHECKPOINT_PREFIX + v, starts.get(i).toByteArray());
+                checkpoints.put(v, starts.get(i));
+                channels.watch(c, v, c.getPchannels(i), starts.get(i));
+            }
+        });
     }
 
     @Override
-    public synchronized void onCollectionDropped(CollectionInfo c) {
-        c.getVchannelsList().forEach(v -> {
-            channels.release(v);
-            pendingFlushTs.remove(v);
-            channelFaults.remove(v);
-            kv.delete(CHECKPOINT_PREFIX + v);
-        });
-        dropSegments(s -> s.getCollectionId() == c.getId());
-        for (IndexMeta i : List.copyOf(indexes.values())) {
-            if (i.getCollectionId() == c.getId()) {
-                removeIndex(i);
+    public void onCollectionDropped(CollectionInfo c) {
+        state.run(() -> {
+            c.getVchannelsList().forEach(v -> {
+                channels.release(v);
+                pendingFlushTs.remove(v);
+                channelFaults.remove(v);
+                kv.delete(CHECKPOINT_PREFIX + v);
+                checkpoints.remove(v);
+            });
+            dropSegments(s -> s.getCollectionId() == c.getId());
+            for (IndexMeta i : List.copyOf(indexes.values())) {
+                if (i.getCollectionId() == c.getId()) {
+                    removeIndex(i);
+                }
             }
-        }
+            rowBytes.remove(c.getId());
+            assignBuilds();
+        });
         objects.deletePrefix("insert_log/" + c.getId() + "/");
         objects.deletePrefix("delta_log/" + c.getId() + "/");
         objects.deletePrefix("index_files/" + c.getId() + "/");
     }
 
     @Override
-    public synchronized void onPartitionDropped(CollectionInfo c, long partitionId) {
-        dropSegments(s -> s.getCollectionId() == c.getId() && s.getPartitionId() == partitionId);
+    public void onPartitionDropped(CollectionInfo c, long partitionId) {
+        state.run(() -> {
+            dropSegments(s -> s.getCollectionId() == c.getId() && s.getPartitionId() == partitionId);
+            assignBuilds();
+        });
         objects.deletePrefix("insert_log/" + c.getId() + "/" + partitionId + "/");
     }
 
-    private void dropSegments(java.util.function.Predicate<SegmentMeta> which) {
-        Set<String> keys = new HashSet<>();
-        for (SegmentMeta s : List.copyOf(segments.values())) {
+    /** State thread. */
+    private void dropSegments(Predicate<SegmentMeta> which) {
+        List<Long> dropped = new ArrayList<>();
+        for (SegmentMeta s : segments.values()) {
             if (which.test(s)) {
-                keys.add(SEGMENT_PREFIX + s.getId());
-                segments.remove(s.getId());
-                allocatedRows.remove(s.getId());
-                bufferedRows.remove(s.getId());
+                dropped.add(s.getId());
             }
         }
-        // etcd caps a transaction at 128 operations; dropping is idempotent, so batches need not be atomic together.
-        List<String> all = List.copyOf(keys);
-        for (int from = 0; from < all.size(); from += DROP_BATCH) {
-            kv.multiSaveAndRemove(Map.of(), Set.copyOf(all.subList(from, Math.min(all.size(), from + DROP_BATCH))));
+        allocations.close(dropped);
+        // Dropping is idempotent, so the batches need not be atomic together.
+        for (int from = 0; from < dropped.size(); from += KV_BATCH) {
+            Set<String> keys = new HashSet<>();
+            dropped.subList(from, Math.min(dropped.size(), from + KV_BATCH)).forEach(id -> keys.add(SEGMENT_PREFIX + id));
+            kv.multiSaveAndRemove(Map.of(), keys);
+        }
+        for (long id : dropped) {
+            segments.remove(id);
+            bufferedRows.remove(id);
         }
     }
 
     // ------------------------------------------------------------------ segments
 
+    /**
+     * The insert path. Rows go to the open segment of (collection, partition, vchannel) without a
+     * remote call; only opening a segment (the first insert, or one that does not fit) waits for
+     * the state thread, which persists the new segment before its ID is handed out.
+     */
     @Override
-    public synchronized long assignSegment(long collectionId, long partitionId, String vchannel, int rows) {
-        long maxRows = maxRows(collectionId);
-        for (SegmentMeta s : segments.values()) {
-            if (s.getState() == SegmentStateInternal.GROWING && s.getCollectionId() == collectionId
-                    && s.getPartitionId() == partitionId && s.getVchannel().equals(vchannel)) {
-                long used = allocatedRows.getOrDefault(s.getId(), s.getNumRows());
-                if (used == 0 || used + rows <= maxRows) {
-                    allocatedRows.put(s.getId(), used + rows);
-                    return s.getId();
+    public long assignSegment(long collectionId, long partitionId, String vchannel, int rows) {
+        SegmentAllocations.Key key = new SegmentAllocations.Key(collectionId, partitionId, vchannel);
+        while (true) {
+            switch (allocations.assign(key, rows)) {
+                case Assignment.Assigned a -> {
+                    return a.segmentId();
                 }
-                seal(List.of(s));
-                break;
+                case Assignment.Full full -> sealClosed(List.of(full.segmentId()), List.of());
+                case Assignment.NoneOpen none -> {
+                    long maxRows = maxRows(collectionId);
+                    Long opened = state.call(() -> openSegment(key, rows, maxRows));
+                    if (opened != null) {
+                        return opened;
+                    }
+                }
             }
         }
-        long id = rootCoord.allocIds(1);
-        SegmentMeta s = SegmentMeta.newBuilder().setId(id).setCollectionId(collectionId).setPartitionId(partitionId)
-                .setVchannel(vchannel).setState(SegmentStateInternal.GROWING).setMaxRows(maxRows)
-                .setStartTs(rootCoord.allocTimestamp()).setLevel(1).build();
-        persist(s);
-        allocatedRows.put(id, (long) rows);
+    }
+
+    /**
+     * State thread. Null when another insert opened a segment for the key meanwhile: the caller
+     * assigns again. The segment is in the map before it takes rows, so a datanode that meets its
+     * ID in the WAL finds it.
+     */
+    private Long openSegment(SegmentAllocations.Key key, int rows, long maxRows) {
+        if (allocations.isOpen(key)) {
+            return null;
+        }
+        long id = ids.next();
+        persist(SegmentMeta.newBuilder().setId(id).setCollectionId(key.collectionId()).setPartitionId(key.partitionId())
+                .setVchannel(key.vchannel()).setState(SegmentStateInternal.GROWING).setMaxRows(maxRows)
+                .setStartTs(startTimestamps.next()).setLevel(1).build());
+        allocations.open(key, id, maxRows, rows);
         return id;
+    }
+
+    private static SegmentAllocations.Key keyOf(SegmentMeta s) {
+        return new SegmentAllocations.Key(s.getCollectionId(), s.getPartitionId(), s.getVchannel());
     }
 
     private long maxRows(long collectionId) {
         long bytes = Math.min(config.getLong(Params.SEGMENT_MAX_SIZE) * 1024 * 1024, segmentSizeCap);
-        long perRow = rootCoord.collectionById(collectionId)
-                .map(c -> RowSizeEstimator.bytesPerRow(c.getSchema())).orElse(1024L);
-        return Math.max(1, bytes / perRow);
+        return Math.max(1, bytes / bytesPerRow(collectionId));
     }
 
-    /** Seals segments and asks their datanodes to flush them at a fresh timestamp; returns that timestamp. */
-    private long seal(List<SegmentMeta> toSeal) {
-        long flushTs = rootCoord.allocTimestamp();
-        Map<String, List<Long>> byChannel = new HashMap<>();
-        for (SegmentMeta s : toSeal) {
-            SegmentMeta sealed = s.toBuilder().setState(SegmentStateInternal.SEALED).setEndTs(flushTs).build();
-            persist(sealed);
-            allocatedRows.remove(s.getId());
-            byChannel.computeIfAbsent(s.getVchannel(), k -> new ArrayList<>()).add(s.getId());
+    private long bytesPerRow(long collectionId) {
+        Long cached = rowBytes.get(collectionId);
+        if (cached != null) {
+            return cached;
         }
-        byChannel.forEach((v, ids) -> requestFlush(v, ids, flushTs));
+        Optional<CollectionInfo> c = rootCoord.collectionById(collectionId);
+        if (c.isEmpty()) {
+            return 1024;
+        }
+        long perRow = RowSizeEstimator.bytesPerRow(c.get().getSchema());
+        rowBytes.put(collectionId, perRow);
+        return perRow;
+    }
+
+    /** Seals those of the segments still growing and asks their datanodes to flush them; returns the flush timestamp. */
+    private long seal(List<Long> segmentIds) {
+        allocations.close(segmentIds);
+        return sealClosed(segmentIds, List.of());
+    }
+
+    /**
+     * Seals segments that no longer take rows, at a timestamp allocated now. Every insert that got
+     * one of them took its timestamp before it asked for the segment (the proxy does), hence before
+     * the segment was closed and before this flush timestamp: the flush holds all its rows. A
+     * segment that is open again for rows when the state thread gets here was opened after that
+     * (see {@link #persistSealed}). {@code alsoFlush}: channels whose deletes are flushed up to the
+     * timestamp even if no segment of theirs is sealed.
+     */
+    private long sealClosed(List<Long> closed, Collection<String> alsoFlush) {
+        long flushTs = rootCoord.allocTimestamp();
+        state.run(() -> persistSealed(closed, flushTs, alsoFlush));
         return flushTs;
     }
 
-    private void requestFlush(String vchannel, List<Long> segmentIds, long flushTs) {
-        pendingFlushTs.merge(vchannel, flushTs, Math::max);
-        dataNodeOf(vchannel).ifPresent(n -> {
-            try {
-                n.flushSegments(vchannel, segmentIds, flushTs);
-            } catch (RuntimeException e) {
-                // The node is unreachable; when its session expires the channel moves on with this flush pending.
-                LOG.warn("asking datanode {} to flush {} failed: {}", n.nodeId(), vchannel, e.toString());
+    /**
+     * State thread. Skips segments sealed or dropped meanwhile, and any still open for rows here:
+     * a sealer picked it from the map before its opening was done, so it was not closed before the
+     * flush timestamp was taken.
+     */
+    private void persistSealed(List<Long> candidates, long flushTs, Collection<String> alsoFlush) {
+        Map<String, List<Long>> byChannel = new LinkedHashMap<>();
+        alsoFlush.forEach(v -> byChannel.put(v, new ArrayList<>()));
+        List<SegmentMeta> sealed = new ArrayList<>();
+        for (long id : candidates) {
+            SegmentMeta s = segments.get(id);
+            if (s == null || s.getState() != SegmentStateInternal.GROWING || allocations.isGrowing(id)) {
+                continue;
             }
-        });
+            sealed.add(s.toBuilder().setState(SegmentStateInternal.SEALED).setEndTs(flushTs).build());
+            byChannel.computeIfAbsent(s.getVchannel(), k -> new ArrayList<>()).add(id);
+        }
+        persistAll(sealed);
+        byChannel.forEach((v, segs) -> requestFlush(v, segs, flushTs));
     }
 
-    private Optional<DataNodeClient> dataNodeOf(String vchannel) {
-        return channels.watchInfo(vchannel).map(w -> dataNodes.get(w.getNodeId()));
+    /** State thread. */
+    private void requestFlush(String vchannel, List<Long> segmentIds, long flushTs) {
+        pendingFlushTs.merge(vchannel, flushTs, Math::max);
+        channels.watchInfo(vchannel).map(w -> dataNodes.get(w.getNodeId()))
+                .ifPresent(n -> flushRequests.add(n, vchannel, segmentIds, flushTs));
     }
 
     @Override
-    public synchronized FlushResult flush(long collectionId) {
-        rootCoord.collectionById(collectionId).ifPresent(c -> c.getVchannelsList().forEach(v -> failIfFaulted(v, c)));
-        List<SegmentMeta> growing = segments.values().stream()
-                .filter(s -> s.getCollectionId() == collectionId && s.getState() == SegmentStateInternal.GROWING).toList();
-        long flushTs;
-        if (growing.isEmpty()) {
-            flushTs = rootCoord.allocTimestamp();
-        } else {
-            flushTs = seal(growing);
-        }
+    public FlushResult flush(long collectionId) {
+        Optional<CollectionInfo> c = rootCoord.collectionById(collectionId);
+        c.ifPresent(info -> info.getVchannelsList().forEach(v -> failIfFaulted(v, info)));
+        List<Long> growing = idsOf(s -> s.getCollectionId() == collectionId && s.getState() == SegmentStateInternal.GROWING);
+        allocations.close(growing);
         // Deletes are persisted too: every channel of the collection flushes its delete buffer at flushTs.
-        Set<String> withSegments = new HashSet<>();
-        growing.forEach(s -> withSegments.add(s.getVchannel()));
-        rootCoord.collectionById(collectionId).ifPresent(c -> c.getVchannelsList().stream()
-                .filter(v -> !withSegments.contains(v))
-                .forEach(v -> requestFlush(v, List.of(), flushTs)));
-        List<Long> ids = new ArrayList<>();
-        segments.values().stream().filter(s -> s.getCollectionId() == collectionId
-                        && (s.getState() == SegmentStateInternal.SEALED || s.getState() == SegmentStateInternal.FLUSHING))
-                .forEach(s -> ids.add(s.getId()));
+        List<String> vchannels = c.<List<String>>map(CollectionInfo::getVchannelsList).orElse(List.of());
+        long flushTs = sealClosed(growing, vchannels);
+        List<Long> ids = idsOf(s -> s.getCollectionId() == collectionId
+                && (s.getState() == SegmentStateInternal.SEALED || s.getState() == SegmentStateInternal.FLUSHING));
         return new FlushResult(ids, flushTs);
+    }
+
+    private List<Long> idsOf(Predicate<SegmentMeta> which) {
+        return segments.values().stream().filter(which).map(SegmentMeta::getId).sorted().toList();
     }
 
     @Override
@@ -362,14 +521,12 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     }
 
     /** Segments that stayed open longer than dataNode.segment.syncPeriod are sealed, so WAL replay stays bounded. */
-    private synchronized void sealIdleSegments() {
+    private void sealIdleSegments() {
         try {
             long now = rootCoord.allocTimestamp();
             long periodMs = config.getLong(Params.SYNC_PERIOD) * 1000;
-            List<SegmentMeta> old = segments.values().stream()
-                    .filter(s -> s.getState() == SegmentStateInternal.GROWING
-                            && Tso.physicalMillis(now) - Tso.physicalMillis(s.getStartTs()) > periodMs)
-                    .toList();
+            List<Long> old = idsOf(s -> s.getState() == SegmentStateInternal.GROWING
+                    && Tso.physicalMillis(now) - Tso.physicalMillis(s.getStartTs()) > periodMs);
             if (!old.isEmpty()) {
                 seal(old);
             }
@@ -384,7 +541,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
      * datanode to flush it. Its buffers are freed once it is written, and the query node swaps its
      * growing copy for the sealed one. The size is estimated from the rows the datanode reports.
      */
-    public synchronized boolean sealLargestGrowingSegment(long minBufferedBytes) {
+    public boolean sealLargestGrowingSegment(long minBufferedBytes) {
         SegmentMeta largest = null;
         long largestBytes = 0;
         for (SegmentMeta s : segments.values()) {
@@ -395,8 +552,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
             if (rows == 0) {
                 continue;
             }
-            long bytes = rows * rootCoord.collectionById(s.getCollectionId())
-                    .map(c -> RowSizeEstimator.bytesPerRow(c.getSchema())).orElse(1024L);
+            long bytes = rows * bytesPerRow(s.getCollectionId());
             if (bytes > largestBytes) {
                 largest = s;
                 largestBytes = bytes;
@@ -406,7 +562,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
             return false;
         }
         LOG.info("sealing growing segment {} early to free memory (about {} MB unflushed)", largest.getId(), largestBytes >> 20);
-        seal(List.of(largest));
+        seal(List.of(largest.getId()));
         return true;
     }
 
@@ -417,8 +573,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     private void truncateWal() {
         try {
             Map<String, Long> minCheckpoint = new HashMap<>();
-            for (KvEntry e : kv.scanPrefix(CHECKPOINT_PREFIX)) {
-                WalPositionPb cp = WalPositionPb.parseFrom(e.value());
+            for (WalPositionPb cp : checkpoints.values()) {
                 minCheckpoint.merge(cp.getChannel(), cp.getOffset(), Math::min);
             }
             minCheckpoint.forEach((pchannel, offset) -> {
@@ -427,7 +582,7 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
                     wal.truncateBefore(pchannel, safe);
                 }
             });
-        } catch (InvalidProtocolBufferException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warn("WAL truncation failed", e);
         }
     }
@@ -449,43 +604,36 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     }
 
     @Override
-    public void reportBufferedRows(long segmentId, long rows) {
-        if (segments.containsKey(segmentId)) {
-            bufferedRows.put(segmentId, rows);
-        }
+    public void reportBufferedRows(Map<Long, Long> rowsBySegment) {
+        rowsBySegment.forEach((id, rows) -> {
+            SegmentMeta s = segments.get(id);
+            if (s != null && s.getState() != SegmentStateInternal.FLUSHED && s.getState() != SegmentStateInternal.DROPPED) {
+                bufferedRows.put(id, rows);
+            }
+        });
     }
 
-    /**
-     * Synchronized with {@link #saveFlushResult}: a caller that sees a new checkpoint must also see
-     * the segments flushed with it, or it would skip their rows in the WAL and never load them.
-     */
     @Override
-    public synchronized WalPositionPb channelCheckpoint(String vchannel) {
-        return kv.get(CHECKPOINT_PREFIX + vchannel).map(e -> {
-            try {
-                return WalPositionPb.parseFrom(e.value());
-            } catch (InvalidProtocolBufferException ex) {
-                throw new IllegalStateException("corrupt checkpoint of " + vchannel, ex);
-            }
-        }).orElse(WalPositionPb.newBuilder().setChannel(DmlChannels.pchannelOf(vchannel)).build());
+    public WalPositionPb channelCheckpoint(String vchannel) {
+        WalPositionPb cp = checkpoints.get(vchannel);
+        return cp != null ? cp : WalPositionPb.newBuilder().setChannel(DmlChannels.pchannelOf(vchannel)).build();
     }
 
     @Override
     public void saveFlushResult(String vchannel, List<SegmentMeta> flushedSegments, WalPositionPb checkpoint) {
-        List<SegmentMeta> saved = new ArrayList<>();
-        synchronized (this) {
+        state.run(() -> {
+            if (!checkpoints.containsKey(vchannel)) {
+                return; // the collection was dropped
+            }
             Map<String, byte[]> puts = new HashMap<>();
+            List<SegmentMeta> saved = new ArrayList<>();
             for (SegmentMeta s : flushedSegments) {
-                SegmentMeta known = segments.get(s.getId());
-                if (known == null && s.getLevel() != 0) {
+                if (!segments.containsKey(s.getId()) && s.getLevel() != 0) {
                     continue; // dropped meanwhile
                 }
                 SegmentMeta flushed = s.toBuilder().setState(SegmentStateInternal.FLUSHED).build();
                 puts.put(SEGMENT_PREFIX + s.getId(), flushed.toByteArray());
                 saved.add(flushed);
-            }
-            if (kv.get(CHECKPOINT_PREFIX + vchannel).isEmpty()) {
-                return; // the collection was dropped
             }
             puts.put(CHECKPOINT_PREFIX + vchannel, checkpoint.toByteArray());
             kv.multiSaveAndRemove(puts, Set.of());
@@ -493,26 +641,42 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
                 segments.put(s.getId(), s);
                 bufferedRows.remove(s.getId());
             }
-        }
-        for (SegmentMeta s : saved) {
-            notifyListeners(l -> l.onSegmentFlushed(s));
-        }
+            checkpoints.put(vchannel, checkpoint);
+            for (SegmentMeta s : saved) {
+                publish(l -> l.onSegmentFlushed(s));
+            }
+            if (!saved.isEmpty()) {
+                assignBuilds();
+            }
+        });
     }
 
+    /** State thread. */
     private void persist(SegmentMeta s) {
         kv.put(SEGMENT_PREFIX + s.getId(), s.toByteArray());
         segments.put(s.getId(), s);
+    }
+
+    /** State thread. */
+    private void persistAll(List<SegmentMeta> all) {
+        for (int from = 0; from < all.size(); from += KV_BATCH) {
+            Map<String, byte[]> puts = new HashMap<>();
+            all.subList(from, Math.min(all.size(), from + KV_BATCH)).forEach(s -> puts.put(SEGMENT_PREFIX + s.getId(), s.toByteArray()));
+            kv.multiSaveAndRemove(puts, Set.of());
+        }
+        all.forEach(s -> segments.put(s.getId(), s));
     }
 
     // ------------------------------------------------------------------ indexes
 
     @Override
     public void createIndex(IndexMeta index) {
-        synchronized (this) {
+        state.run(() -> {
             kv.put(INDEX_PREFIX + index.getCollectionId() + "/" + index.getIndexId(), index.toByteArray());
             indexes.put(index.getIndexId(), index);
-        }
-        notifyListeners(l -> l.onIndexCreated(index));
+            publish(l -> l.onIndexCreated(index));
+            assignBuilds();
+        });
     }
 
     @Override
@@ -522,23 +686,32 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
     }
 
     @Override
-    public synchronized void dropIndex(long collectionId, long indexId) {
-        IndexMeta i = indexes.get(indexId);
-        if (i != null && i.getCollectionId() == collectionId) {
-            removeIndex(i);
-        }
+    public void dropIndex(long collectionId, long indexId) {
+        List<String> files = state.call(() -> {
+            IndexMeta i = indexes.get(indexId);
+            if (i == null || i.getCollectionId() != collectionId) {
+                return List.<String>of();
+            }
+            List<String> removed = removeIndex(i);
+            assignBuilds();
+            return removed;
+        });
+        files.forEach(objects::delete);
     }
 
-    private void removeIndex(IndexMeta i) {
+    /** State thread; returns the index files, for the caller to delete. */
+    private List<String> removeIndex(IndexMeta i) {
         kv.delete(INDEX_PREFIX + i.getCollectionId() + "/" + i.getIndexId());
         indexes.remove(i.getIndexId());
+        List<String> files = new ArrayList<>();
         for (Map.Entry<String, SegmentIndexMeta> e : List.copyOf(segmentIndexes.entrySet())) {
             if (e.getValue().getIndexId() == i.getIndexId()) {
                 kv.delete(e.getKey());
                 segmentIndexes.remove(e.getKey());
-                e.getValue().getFilesList().forEach(objects::delete);
+                files.addAll(e.getValue().getFilesList());
             }
         }
+        return files;
     }
 
     @Override
@@ -548,32 +721,68 @@ public final class DataCoord extends RoleComponent implements DataCoordClient, C
         return segmentIndexes.values().stream().filter(si -> segs.contains(si.getSegmentId())).toList();
     }
 
+    /**
+     * An index node's result. Saved only if it is the build assigned now: a build taken back from a
+     * node thought dead, or of an index or segment dropped meanwhile, is dropped with its files.
+     * Saving the result also ends the assignment (one transaction), and the node gets its next build.
+     */
     @Override
     public void saveSegmentIndex(SegmentIndexMeta si) {
-        synchronized (this) {
-            if (!indexes.containsKey(si.getIndexId()) || !segments.containsKey(si.getSegmentId())) {
-                si.getFilesList().forEach(objects::delete);
-                return;
+        String key = SEGMENT_INDEX_PREFIX + si.getSegmentId() + "/" + si.getIndexId();
+        boolean saved = state.call(() -> {
+            SegmentIndexMeta known = segmentIndexes.get(key);
+            if (known != null && known.getBuildId() == si.getBuildId()) {
+                return true; // a repeated report of the saved result (its reply was lost)
             }
-            String key = SEGMENT_INDEX_PREFIX + si.getSegmentId() + "/" + si.getIndexId();
-            kv.put(key, si.toByteArray());
+            Optional<IndexBuildTask> task = builds.current(si.getSegmentId(), si.getIndexId());
+            if (task.isEmpty() || task.get().getBuildId() != si.getBuildId()
+                    || !indexes.containsKey(si.getIndexId()) || !segments.containsKey(si.getSegmentId())) {
+                return false;
+            }
+            kv.multiSaveAndRemove(Map.of(key, si.toByteArray()), Set.of(builds.finished(task.get())));
             segmentIndexes.put(key, si);
+            publish(l -> l.onSegmentIndexBuilt(si));
+            assignBuilds();
+            return true;
+        });
+        if (!saved) {
+            LOG.info("dropping the result of index build {} (segment {}, index {}): no longer assigned", si.getBuildId(),
+                    si.getSegmentId(), si.getIndexId());
+            si.getFilesList().forEach(objects::delete);
         }
-        notifyListeners(l -> l.onSegmentIndexBuilt(si));
     }
 
-    /**
-     * The change is persisted before listeners hear of it, so a listener's failure (its process
-     * died mid-call) must not fail the caller: the listener catches up from the persisted state.
-     */
-    private void notifyListeners(Consumer<SegmentListener> event) {
-        for (SegmentListener l : listeners) {
-            try {
-                event.accept(l);
-            } catch (RuntimeException e) {
-                LOG.warn("a segment listener failed: {}", e.toString());
+    /** State thread: every index of every flushed segment that is not built yet, oldest segments first. */
+    private void assignBuilds() {
+        List<SegmentMeta> flushed = segments.values().stream()
+                .filter(s -> s.getLevel() != 0 && s.getState() == SegmentStateInternal.FLUSHED && s.getNumRows() > 0)
+                .sorted(Comparator.comparingLong(SegmentMeta::getId)).toList();
+        List<IndexMeta> toBuild = indexes.values().stream().filter(IndexSpecs::needsBuild)
+                .sorted(Comparator.comparingLong(IndexMeta::getIndexId)).toList();
+        List<IndexBuilds.Wanted> wanted = new ArrayList<>();
+        for (SegmentMeta s : flushed) {
+            for (IndexMeta i : toBuild) {
+                if (i.getCollectionId() == s.getCollectionId()
+                        && !segmentIndexes.containsKey(SEGMENT_INDEX_PREFIX + s.getId() + "/" + i.getIndexId())) {
+                    wanted.add(new IndexBuilds.Wanted(s, i));
+                }
             }
         }
+        builds.reconcile(wanted);
+    }
+
+    /** State thread: the event goes out after the change, in order, from the event thread. */
+    private void publish(Consumer<SegmentListener> event) {
+        events.post(() -> {
+            for (SegmentListener l : listeners) {
+                // The change is persisted: a listener that failed (its process died mid-call) catches up from it.
+                try {
+                    event.accept(l);
+                } catch (RuntimeException e) {
+                    LOG.warn("a segment listener failed: {}", e.toString());
+                }
+            }
+        });
     }
 
     @Override

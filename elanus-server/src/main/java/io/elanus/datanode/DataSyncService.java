@@ -31,9 +31,12 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -54,6 +57,8 @@ final class DataSyncService implements AutoCloseable {
     private final DataCoordClient dataCoord;
     private final RootCoordClient rootCoord;
     private final Map<Long, SegmentBuffer> buffers = new LinkedHashMap<>();
+    /** Segments whose buffered row count changed since it was last reported to datacoord. */
+    private final Set<Long> rowsChanged = new LinkedHashSet<>();
     private final DeleteBuffer deletes = new DeleteBuffer();
     private final ConcurrentLinkedQueue<FlushRequest> flushRequests = new ConcurrentLinkedQueue<>();
     private final Thread thread;
@@ -118,6 +123,7 @@ final class DataSyncService implements AutoCloseable {
     private void run() {
         retries.runUntilStopped(() -> running, this::syncFromCheckpoint, () -> {
             buffers.clear();
+            rowsChanged.clear();
             deletes.clear();
         }, reason -> faults.raise(watch.getVchannel(), reason));
     }
@@ -135,6 +141,7 @@ final class DataSyncService implements AutoCloseable {
                 for (TickBatch.Entry e : batch.messages()) {
                     apply(e.message(), e.offset());
                 }
+                reportBufferedRows();
                 flushDue(batch);
                 advanceIdleCheckpoint(batch);
                 batchEnd[0] = -1;
@@ -157,9 +164,35 @@ final class DataSyncService implements AutoCloseable {
                 buffers.put(msg.getSegmentId(), buf);
             }
             buf.add(decode(msg, offset), offset);
-            dataCoord.reportBufferedRows(buf.segmentId, buf.rows());
+            rowsChanged.add(buf.segmentId);
         } else if (msg.getType() == WalMsgType.DELETE) {
             deletes.add(msg.getDelete().getPrimaryKeys(), msg.getTimestamp());
+        }
+    }
+
+    /**
+     * One report per tick batch, not one per message. Datacoord uses the counts for statistics of
+     * growing segments and to pick the segment to seal under memory pressure: both may be a batch
+     * behind. A failed report is not worth a replay of the channel: its segments go with the next one.
+     */
+    private void reportBufferedRows() {
+        if (rowsChanged.isEmpty()) {
+            return;
+        }
+        Map<Long, Long> rows = new HashMap<>();
+        for (long id : rowsChanged) {
+            SegmentBuffer b = buffers.get(id);
+            if (b != null) {
+                rows.put(id, b.rows());
+            }
+        }
+        try {
+            if (!rows.isEmpty()) {
+                dataCoord.reportBufferedRows(rows);
+            }
+            rowsChanged.clear();
+        } catch (RuntimeException e) {
+            LOG.warn("reporting the buffered rows of {} failed; they go with the next batch: {}", watch.getVchannel(), e.toString());
         }
     }
 

@@ -1,25 +1,25 @@
 package io.elanus.indexnode;
 
-import io.elanus.vector.IndexSpecs;
-
-import io.elanus.session.RoleComponent;
-import io.elanus.common.NamedThreads;
 import io.elanus.api.DataCoordClient;
-import io.elanus.api.SegmentListener;
+import io.elanus.api.RootCoordClient;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.FieldBinlog;
+import io.elanus.proto.IndexBuildTask;
 import io.elanus.proto.IndexMeta;
 import io.elanus.proto.SegmentIndexMeta;
 import io.elanus.proto.SegmentMeta;
-import io.elanus.proto.SegmentStateInternal;
-import io.elanus.api.RootCoordClient;
 import io.elanus.segment.BinlogFormat;
 import io.elanus.segment.Column;
 import io.elanus.segment.CorruptBinlogException;
+import io.elanus.session.RoleComponent;
+import io.elanus.storage.kv.KvEntry;
+import io.elanus.storage.kv.KvWatch;
 import io.elanus.storage.kv.MetaKv;
 import io.elanus.storage.object.ObjectStore;
+import io.elanus.vector.IndexSpecs;
 import io.elanus.vector.VectorIndex;
 import io.elanus.vector.VectorIndexes;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.IndexState;
 import io.milvus.grpc.StateCode;
@@ -28,32 +28,47 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * Builds the vector index of every flushed segment for every index that needs a build (not the
- * exact FLAT kinds): when an index is created, when a segment is flushed, and on start-up for
- * whatever was left unbuilt. Each build reads the segment's vector binlog, builds the index,
- * writes the index file to the object store and records it in datacoord. Builds run one at a
- * time on the node's own thread; {@code pending} keeps a build from being queued twice.
+ * Builds the index builds datacoord assigned to this node: it watches
+ * {@code indexwatch/{nodeID}/} in the meta store, and one build thread takes the assigned builds
+ * from there one at a time, in build-ID order. A build reads the segment's vector binlog, builds
+ * the index, writes the index file to the object store and reports to datacoord, which records it
+ * and ends the assignment. The backlog stays in the meta store (datacoord assigns a node only a
+ * few builds at a time), so this node queues nothing: the watch only wakes the build thread.
  */
-public final class IndexNode extends RoleComponent implements SegmentListener {
+public final class IndexNode extends RoleComponent {
     private static final Logger LOG = LoggerFactory.getLogger(IndexNode.class);
+    static final String PREFIX = "indexwatch/";
+    /** After a failed report the build is tried again, not sooner than this. */
+    private static final long RETRY_MS = 1_000;
 
+    private final MetaKv kv;
     private final DataCoordClient dataCoord;
     private final RootCoordClient rootCoord;
     private final ObjectStore objects;
-    private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private ExecutorService builder;
+    /** Guards {@link #assignmentsChanged} and {@link #running}; the build thread waits on it. */
+    private final Object signal = new Object();
+    private boolean assignmentsChanged = true;
+    private boolean running;
+    /** Builds done whose keys may still be seen (the collection is gone, or the deletion is on its way); build thread only. */
+    private final Set<Long> tried = new HashSet<>();
+    private KvWatch watch;
+    private Thread builder;
 
     public IndexNode(long nodeId, MetaKv kv, DataCoordClient dataCoord, RootCoordClient rootCoord, ObjectStore objects) {
         super(kv, nodeId);
+        this.kv = kv;
         this.dataCoord = dataCoord;
         this.rootCoord = rootCoord;
         this.objects = objects;
+    }
+
+    private String prefix() {
+        return PREFIX + serverId() + "/";
     }
 
     @Override
@@ -64,89 +79,140 @@ public final class IndexNode extends RoleComponent implements SegmentListener {
     @Override
     public void init() {
         state(StateCode.Initializing);
-        builder = Executors.newSingleThreadExecutor(NamedThreads.daemon("indexnode-build"));
     }
 
     @Override
     public void start() {
-        builder.execute(this::scheduleMissing);
+        synchronized (signal) {
+            running = true;
+        }
+        watch = kv.watchPrefix(prefix(), kv.currentRevision(), event -> wake());
+        builder = Thread.ofPlatform().name("indexnode-build").daemon().start(this::buildLoop);
         state(StateCode.Healthy);
     }
 
-
+    /**
+     * Stops taking builds. A build under way is not interrupted (an interrupt would close the
+     * object store's file channels); its result, if it still comes, is dropped or saved by datacoord.
+     */
     @Override
     public void stop() {
+        synchronized (signal) {
+            running = false;
+            signal.notifyAll();
+        }
+        if (watch != null) {
+            watch.close();
+        }
         if (builder != null) {
-            builder.shutdownNow();
+            try {
+                builder.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         unregister();
     }
 
-
-    @Override
-    public void onSegmentFlushed(SegmentMeta segment) {
-        if (segment.getLevel() == 0) {
-            return;
-        }
-        for (IndexMeta index : dataCoord.indexes(segment.getCollectionId())) {
-            schedule(index, segment);
+    private void wake() {
+        synchronized (signal) {
+            assignmentsChanged = true;
+            signal.notifyAll();
         }
     }
 
-    @Override
-    public void onIndexCreated(IndexMeta index) {
-        for (SegmentMeta s : dataCoord.segments(index.getCollectionId())) {
-            if (s.getLevel() != 0 && s.getState() == SegmentStateInternal.FLUSHED) {
-                schedule(index, s);
+    private void buildLoop() {
+        while (awaitAssignments()) {
+            Optional<IndexBuildTask> next;
+            try {
+                next = nextBuild();
+            } catch (RuntimeException e) {
+                LOG.warn("reading the builds assigned to index node {} failed: {}", serverId(), e.toString());
+                retryLater();
+                continue;
             }
-        }
-    }
-
-    private void scheduleMissing() {
-        try {
-            for (var db : rootCoord.listDatabases()) {
-                for (CollectionInfo c : rootCoord.listCollections(db.getName())) {
-                    dataCoord.indexes(c.getId()).forEach(this::onIndexCreated);
+            if (next.isEmpty()) {
+                continue;
+            }
+            IndexBuildTask task = next.get();
+            try {
+                Optional<CollectionInfo> c = rootCoord.collectionById(task.getSegment().getCollectionId());
+                // A dropped collection's builds are withdrawn by datacoord: nothing to report.
+                if (c.isPresent()) {
+                    dataCoord.saveSegmentIndex(build(task, c.get()));
                 }
+                tried.add(task.getBuildId());
+                wake(); // the next assigned build, if any, without waiting for an event
+            } catch (RuntimeException e) {
+                LOG.warn("index build {}: a coordinator is unreachable; the build is tried again: {}", task.getBuildId(), e.toString());
+                retryLater();
             }
-        } catch (RuntimeException e) {
-            LOG.warn("scanning for unbuilt indexes failed", e);
         }
     }
 
-    private void schedule(IndexMeta index, SegmentMeta segment) {
-        if (!IndexSpecs.needsBuild(index) || segment.getNumRows() == 0) {
-            return;
-        }
-        boolean built = dataCoord.segmentIndexes(segment.getCollectionId()).stream()
-                .anyMatch(si -> si.getIndexId() == index.getIndexId() && si.getSegmentId() == segment.getId());
-        String key = segment.getId() + "/" + index.getIndexId();
-        if (!built && pending.add(key)) {
-            builder.execute(() -> {
+    /** Waits until the assignments may have changed; false once stopped. */
+    private boolean awaitAssignments() {
+        synchronized (signal) {
+            while (running && !assignmentsChanged) {
                 try {
-                    build(index, segment);
-                } finally {
-                    pending.remove(key);
+                    signal.wait();
+                } catch (InterruptedException e) {
+                    return false;
                 }
-            });
+            }
+            assignmentsChanged = false;
+            return running;
         }
     }
 
-    private void build(IndexMeta index, SegmentMeta segment) {
-        CollectionInfo c = rootCoord.collectionById(segment.getCollectionId()).orElse(null);
-        if (c == null) {
-            return;
+    private void retryLater() {
+        synchronized (signal) {
+            try {
+                signal.wait(RETRY_MS);
+            } catch (InterruptedException e) {
+                running = false;
+            }
+            assignmentsChanged = true;
         }
-        FieldSchema field = c.getSchema().getFieldsList().stream().filter(f -> f.getFieldID() == index.getFieldId())
-                .findFirst().orElseThrow();
+    }
+
+    /** The assigned build with the lowest build ID not tried yet. */
+    private Optional<IndexBuildTask> nextBuild() {
+        Set<Long> assigned = new HashSet<>();
+        IndexBuildTask next = null;
+        for (KvEntry e : kv.scanPrefix(prefix())) {
+            IndexBuildTask t;
+            try {
+                t = IndexBuildTask.parseFrom(e.value());
+            } catch (InvalidProtocolBufferException ex) {
+                LOG.warn("ignoring undecodable index build at {}", e.key());
+                continue;
+            }
+            assigned.add(t.getBuildId());
+            if (!tried.contains(t.getBuildId()) && (next == null || t.getBuildId() < next.getBuildId())) {
+                next = t;
+            }
+        }
+        tried.retainAll(assigned);
+        return Optional.ofNullable(next);
+    }
+
+    /** The result to report: the index file, or why the build failed (the data cannot be indexed). */
+    private SegmentIndexMeta build(IndexBuildTask task, CollectionInfo c) {
+        SegmentMeta segment = task.getSegment();
+        IndexMeta index = task.getIndex();
         SegmentIndexMeta.Builder result = SegmentIndexMeta.newBuilder().setSegmentId(segment.getId())
-                .setIndexId(index.getIndexId()).setBuildId(rootCoord.allocIds(1)).setNumRows(segment.getNumRows());
+                .setIndexId(index.getIndexId()).setBuildId(task.getBuildId()).setNumRows(segment.getNumRows());
         try {
+            FieldSchema field = c.getSchema().getFieldsList().stream().filter(f -> f.getFieldID() == index.getFieldId())
+                    .findFirst().orElseThrow(() -> new IllegalStateException("field " + index.getFieldId() + " not in the schema"));
             long started = System.nanoTime();
             VectorIndex built = VectorIndexes.build(IndexSpecs.specOf(index, field), readColumn(segment, index.getFieldId()));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             built.writeTo(out);
-            String path = "index_files/" + segment.getCollectionId() + "/" + index.getIndexId() + "/" + segment.getId();
+            // The build ID in the name: a re-assigned build never overwrites the file of the one before.
+            String path = "index_files/" + segment.getCollectionId() + "/" + index.getIndexId() + "/" + segment.getId()
+                    + "_" + task.getBuildId();
             objects.put(path, out.toByteArray());
             result.setState(IndexState.Finished).addFiles(path);
             LOG.info("built {} of segment {} ({} rows) in {} ms", built.indexType(), segment.getId(), segment.getNumRows(),
@@ -155,7 +221,7 @@ public final class IndexNode extends RoleComponent implements SegmentListener {
             LOG.error("index build of segment {} failed", segment.getId(), e);
             result.setState(IndexState.Failed).setFailReason(String.valueOf(e.getMessage()));
         }
-        dataCoord.saveSegmentIndex(result.build());
+        return result.build();
     }
 
     private Column readColumn(SegmentMeta segment, long fieldId) throws CorruptBinlogException {

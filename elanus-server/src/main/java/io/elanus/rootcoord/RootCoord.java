@@ -114,6 +114,11 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
     }
 
     @Override
+    public long allocTimestamps(int count) {
+        return tso.allocate(count) - count + 1;
+    }
+
+    @Override
     public long allocIds(int count) {
         return ids.allocate(count);
     }

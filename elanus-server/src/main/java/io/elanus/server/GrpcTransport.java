@@ -8,6 +8,7 @@ import io.elanus.common.StartupException;
 import io.elanus.common.StartupFailure;
 import io.elanus.datacoord.DataCoord;
 import io.elanus.datacoord.DataNodeMembership;
+import io.elanus.datacoord.IndexNodeMembership;
 import io.elanus.datanode.DataNode;
 import io.elanus.proto.SessionInfo;
 import io.elanus.querycoord.QueryCoord;
@@ -152,6 +153,7 @@ final class GrpcTransport implements Transport {
     public void followDataNodes(DataCoord dataCoord) {
         discovery.addListener(new DataNodeMembership(dataCoord,
                 s -> new DataNodeGrpcClient(s.getServerId(), peers.channel(s.getAddress()), CALL_DEADLINE), discovery::all));
+        discovery.addListener(new IndexNodeMembership(dataCoord, discovery::all));
     }
 
     @Override

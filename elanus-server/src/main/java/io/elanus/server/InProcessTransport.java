@@ -13,6 +13,7 @@ import io.elanus.session.RoleComponent;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Standalone: every role in this process, called directly through its client interface. Only the
@@ -50,6 +51,7 @@ final class InProcessTransport implements Transport {
     @Override
     public void followDataNodes(DataCoord dataCoord) {
         dataCoord.registerDataNode((DataNode) built(Role.DATANODE));
+        dataCoord.indexNodesChanged(Set.of(built(Role.INDEXNODE).serverId()));
     }
 
     @Override

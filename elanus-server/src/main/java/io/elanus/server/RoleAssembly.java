@@ -153,9 +153,6 @@ final class RoleAssembly implements AutoCloseable {
         if (built.get(Role.DATACOORD) instanceof DataCoord dataCoord) {
             transport.rootCoord().addCollectionListener(dataCoord);
         }
-        if (built.get(Role.INDEXNODE) instanceof IndexNode indexNode) {
-            transport.dataCoord().addSegmentListener(indexNode);
-        }
     }
 
     private void run(Role role) throws Exception {

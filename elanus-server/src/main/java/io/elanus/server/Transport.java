@@ -33,7 +33,10 @@ interface Transport extends AutoCloseable {
     /** Offers a role built here to the others (a gRPC server in a cluster); returns the address its session advertises. */
     String expose(Role role, RoleComponent component) throws Exception;
 
-    /** Keeps datacoord's data nodes in step with those that live: fixed in one process, their sessions in a cluster. */
+    /**
+     * Keeps datacoord's data nodes and index nodes (index builds are assigned to them) in step with those
+     * that live: fixed in one process, their sessions in a cluster.
+     */
     void followDataNodes(DataCoord dataCoord);
 
     /** Keeps querycoord's query nodes in step with those that live. */

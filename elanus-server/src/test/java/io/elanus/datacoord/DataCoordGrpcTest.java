@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,7 +75,7 @@ class DataCoordGrpcTest {
         assertEquals(5, client.bufferedRows(7));
         assertEquals(POSITION, client.channelCheckpoint("v"));
         client.saveFlushResult("v", List.of(SEGMENT), POSITION);
-        client.reportBufferedRows(7, 3);
+        client.reportBufferedRows(new TreeMap<>(Map.of(7L, 3L, 8L, 4L)));
         client.reportChannelFault("v", "bad message");
         client.createIndex(INDEX);
         assertEquals(List.of(INDEX), client.indexes(1));
@@ -81,7 +83,7 @@ class DataCoordGrpcTest {
         assertEquals(List.of(SEGMENT_INDEX), client.segmentIndexes(1));
         client.saveSegmentIndex(SEGMENT_INDEX);
         assertEquals(List.of("assignSegment 1 2 v 10", "flush 1", "flushed 1 [7] 1234", "segments 1", "segment 7", "segment 8",
-                "bufferedRows 7", "channelCheckpoint v", "saveFlushResult v [7] 42", "reportBufferedRows 7 3",
+                "bufferedRows 7", "channelCheckpoint v", "saveFlushResult v [7] 42", "reportBufferedRows {7=3, 8=4}",
                 "reportChannelFault v bad message", "createIndex 9",
                 "indexes 1", "dropIndex 1 9", "segmentIndexes 1", "saveSegmentIndex 7/9"), dataCoord.calls);
     }
@@ -229,8 +231,8 @@ class DataCoordGrpcTest {
         }
 
         @Override
-        public void reportBufferedRows(long segmentId, long rows) {
-            calls.add("reportBufferedRows " + segmentId + " " + rows);
+        public void reportBufferedRows(Map<Long, Long> rowsBySegment) {
+            calls.add("reportBufferedRows " + new TreeMap<>(rowsBySegment));
         }
 
         @Override

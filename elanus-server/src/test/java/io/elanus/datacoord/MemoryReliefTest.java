@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,7 +43,8 @@ class MemoryReliefTest {
         CollectionInfo info = CollectionInfo.newBuilder().setId(COLLECTION).setSchema(schema).build();
         return (RootCoordClient) Proxy.newProxyInstance(RootCoordClient.class.getClassLoader(), new Class<?>[] {RootCoordClient.class},
                 (proxy, method, args) -> switch (method.getName()) {
-                    case "allocIds", "allocTimestamp" -> next.getAndIncrement();
+                    case "allocIds", "allocTimestamps" -> next.getAndAdd((int) args[0]);
+                    case "allocTimestamp" -> next.getAndIncrement();
                     case "collectionById" -> Optional.of(info);
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
@@ -50,8 +52,8 @@ class MemoryReliefTest {
 
     @Test
     void capSegmentSizeSealsAGrowingSegmentAtTheCap() {
-        try (EmbeddedMetaKv kv = EmbeddedMetaKv.open(dir)) {
-            DataCoord dc = new DataCoord(2, kv, null, null, Config.defaults(), rootCoord(), p -> Long.MAX_VALUE, 100 * ROW_BYTES);
+        try (EmbeddedMetaKv kv = EmbeddedMetaKv.open(dir);
+             DataCoord dc = new DataCoord(2, kv, null, null, Config.defaults(), rootCoord(), p -> Long.MAX_VALUE, 100 * ROW_BYTES)) {
             long first = dc.assignSegment(COLLECTION, 1, "v0", 60);
             assertEquals(first, dc.assignSegment(COLLECTION, 1, "v0", 40), "100 rows fit under the cap");
             long second = dc.assignSegment(COLLECTION, 1, "v0", 1);
@@ -63,12 +65,11 @@ class MemoryReliefTest {
 
     @Test
     void theGrowingSegmentWithTheMostUnflushedDataIsSealedUnlessItIsTooSmall() {
-        try (EmbeddedMetaKv kv = EmbeddedMetaKv.open(dir)) {
-            DataCoord dc = new DataCoord(2, kv, null, null, Config.defaults(), rootCoord(), p -> Long.MAX_VALUE, Long.MAX_VALUE);
+        try (EmbeddedMetaKv kv = EmbeddedMetaKv.open(dir);
+             DataCoord dc = new DataCoord(2, kv, null, null, Config.defaults(), rootCoord(), p -> Long.MAX_VALUE, Long.MAX_VALUE)) {
             long small = dc.assignSegment(COLLECTION, 1, "v0", 10);
             long large = dc.assignSegment(COLLECTION, 1, "v1", 50);
-            dc.reportBufferedRows(small, 10);
-            dc.reportBufferedRows(large, 50);
+            dc.reportBufferedRows(Map.of(small, 10L, large, 50L));
 
             assertFalse(dc.sealLargestGrowingSegment(51 * ROW_BYTES), "nothing holds 51 rows");
             assertEquals(SegmentStateInternal.GROWING, dc.segment(large).orElseThrow().getState());

@@ -17,6 +17,7 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,7 +54,7 @@ class IdleCheckpointTest {
                     case "segment" -> Optional.of(SegmentMeta.newBuilder().setId((long) args[0]).setCollectionId(7)
                             .setVchannel(VCHANNEL).setState(SegmentStateInternal.GROWING).build());
                     case "reportBufferedRows" -> {
-                        bufferedRows.set((long) args[1]);
+                        bufferedRows.set(((Map<?, ?>) args[0]).get(42L) instanceof Long rows ? rows : bufferedRows.get());
                         yield null;
                     }
                     default -> throw new UnsupportedOperationException(method.getName());

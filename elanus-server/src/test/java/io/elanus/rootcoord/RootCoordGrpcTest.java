@@ -82,6 +82,9 @@ class RootCoordGrpcTest {
         assertTrue(rootCoord.allocTimestamp() > ts);
         long firstId = client.allocIds(5);
         assertTrue(rootCoord.allocIds(1) >= firstId + 5, "the five ids are reserved");
+        long firstTs = client.allocTimestamps(100);
+        assertTrue(firstTs > ts);
+        assertTrue(rootCoord.allocTimestamp() >= firstTs + 100, "the hundred timestamps are reserved");
 
         client.createDatabase("db1", List.of(kv("k", "v")));
         assertEquals(rootCoord.listDatabases(), client.listDatabases());

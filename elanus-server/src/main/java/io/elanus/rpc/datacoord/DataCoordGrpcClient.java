@@ -26,6 +26,7 @@ import io.grpc.ManagedChannel;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -125,8 +126,8 @@ public final class DataCoordGrpcClient implements DataCoordClient, AutoCloseable
     }
 
     @Override
-    public void reportBufferedRows(long segmentId, long rows) {
-        remote.call(s -> s.reportBufferedRows(ReportBufferedRowsRequest.newBuilder().setSegmentId(segmentId).setRows(rows).build()));
+    public void reportBufferedRows(Map<Long, Long> rowsBySegment) {
+        remote.call(s -> s.reportBufferedRows(ReportBufferedRowsRequest.newBuilder().putAllRowsBySegment(rowsBySegment).build()));
     }
 
     @Override

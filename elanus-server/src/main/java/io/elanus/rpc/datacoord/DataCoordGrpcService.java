@@ -114,7 +114,7 @@ public final class DataCoordGrpcService extends DataCoordServiceGrpc.DataCoordSe
 
     @Override
     public void reportBufferedRows(ReportBufferedRowsRequest req, StreamObserver<Empty> out) {
-        RpcHandler.run(out, () -> dataCoord.reportBufferedRows(req.getSegmentId(), req.getRows()));
+        RpcHandler.run(out, () -> dataCoord.reportBufferedRows(req.getRowsBySegmentMap()));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.elanus.rpc.EventSubscription;
 import io.elanus.rpc.RemoteStub;
 import io.elanus.proto.AliasRequest;
 import io.elanus.proto.AllocIdsRequest;
+import io.elanus.proto.AllocTimestampsRequest;
 import io.elanus.proto.AlterPropertiesRequest;
 import io.elanus.proto.CollectionIdRequest;
 import io.elanus.proto.CollectionInfo;
@@ -87,6 +88,11 @@ public final class RootCoordGrpcClient implements RootCoordClient, AutoCloseable
     @Override
     public long allocTimestamp() {
         return remote.call(s -> s.allocTimestamp(Empty.getDefaultInstance())).getValue();
+    }
+
+    @Override
+    public long allocTimestamps(int count) {
+        return remote.call(s -> s.allocTimestamps(AllocTimestampsRequest.newBuilder().setCount(count).build())).getValue();
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.elanus.rpc.EventBroadcaster;
 import io.elanus.rpc.RpcHandler;
 import io.elanus.proto.AliasRequest;
 import io.elanus.proto.AllocIdsRequest;
+import io.elanus.proto.AllocTimestampsRequest;
 import io.elanus.proto.AlterPropertiesRequest;
 import io.elanus.proto.CollectionIdRequest;
 import io.elanus.proto.CollectionInfo;
@@ -76,6 +77,11 @@ public final class RootCoordGrpcService extends RootCoordServiceGrpc.RootCoordSe
     @Override
     public void allocTimestamp(Empty req, StreamObserver<Int64Value> out) {
         RpcHandler.reply(out, () -> Int64Value.of(rootCoord.allocTimestamp()));
+    }
+
+    @Override
+    public void allocTimestamps(AllocTimestampsRequest req, StreamObserver<Int64Value> out) {
+        RpcHandler.reply(out, () -> Int64Value.of(rootCoord.allocTimestamps(req.getCount())));
     }
 
     @Override
