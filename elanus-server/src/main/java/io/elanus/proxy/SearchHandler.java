@@ -22,6 +22,7 @@ import io.elanus.querynode.SearchSpec;
 import io.elanus.rootcoord.RootCoordClient;
 import io.elanus.segment.FieldSchemas;
 import io.elanus.vector.MetricType;
+import io.elanus.vector.VectorIndexes;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.HybridSearchRequest;
@@ -161,6 +162,7 @@ final class SearchHandler {
             params.put("ef", Integer.toString(Math.max(k, AUTOINDEX_MIN_EF)));
         }
         SearchParamChecks.check(indexType(fieldIndexes), params, k);
+        VectorIndexes.checkRangeSearch(metric, params);
         SearchSpec spec = new SearchSpec(anns.getFieldID(), metric, queries, k, filter, scope.partitionIds(), params,
                 ignoreGrowing, scope.guaranteeTs(), outputFieldIds);
         List<List<Hit>> merged = new ArrayList<>();

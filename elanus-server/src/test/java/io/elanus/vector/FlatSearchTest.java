@@ -1,5 +1,7 @@
 package io.elanus.vector;
 
+import io.elanus.common.MilvusError;
+import io.elanus.common.MilvusException;
 import io.elanus.segment.ByteVectorColumn;
 import io.elanus.segment.Column;
 import io.elanus.segment.FloatVectorColumn;
@@ -118,8 +120,9 @@ class FlatSearchTest {
     @Test
     void rejectsMetricsTheVectorTypeDoesNotSupport() {
         TestData data = TestData.random(DataType.BinaryVector, 16, 10, new Random(1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        MilvusException e = assertThrows(MilvusException.class,
                 () -> FlatSearch.search(data.column(), MetricType.L2, data.queries(1, new Random(2)), 3, null));
+        assertEquals(MilvusError.PARAMETER_INVALID, e.kind());
         assertTrue(e.getMessage().contains("L2"));
         TestData floats = TestData.random(DataType.FloatVector, 4, 10, new Random(1));
         assertThrows(IllegalArgumentException.class,

@@ -1,5 +1,7 @@
 package io.elanus.vector;
 
+import io.elanus.common.MilvusError;
+import io.elanus.common.MilvusException;
 import io.elanus.segment.ByteVectorColumn;
 import io.elanus.segment.Column;
 import io.elanus.segment.FloatVectorColumn;
@@ -103,8 +105,9 @@ class IndexBehaviourTest {
         }
         assertTrue(hits.hitCount(0) > 0);
         String bad = metric.largerIsBetter() ? "0.1" : "100";
-        assertThrows(IllegalArgumentException.class, () -> index.search(data.queries(), 10, null,
+        MilvusException e = assertThrows(MilvusException.class, () -> index.search(data.queries(), 10, null,
                 Map.of("radius", metric.largerIsBetter() ? "0.5" : "1", "range_filter", bad)));
+        assertEquals(MilvusError.PARAMETER_INVALID, e.kind(), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0} {1}")
