@@ -1,7 +1,10 @@
 package io.elanus.vector;
 
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.grpc.DataType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** recall@10 of every index type against brute force, on seeded random and clustered data. */
+@ExtendWith(Seeds.class)
 class IndexRecallTest {
     private static final int ROWS = 4000;
 
@@ -49,8 +53,8 @@ class IndexRecallTest {
     @ParameterizedTest(name = "{0} {1} clustered={2}")
     @MethodSource("cases")
     void recallAtTenAboveFloor(String type, MetricType metric, boolean clustered, Map<String, String> build,
-                               Map<String, String> search, double floor) {
-        IndexTestData.Case data = IndexTestData.Case.of(type, metric, clustered, ROWS, clustered ? 5 : 6);
+                               Map<String, String> search, double floor, Seed seed) {
+        IndexTestData.Case data = IndexTestData.Case.of(type, metric, clustered, ROWS, seed.derive(clustered ? 5 : 6));
         VectorIndex index = build(type, metric, data, build);
         SearchHits exact = FlatSearch.search(data.column(), metric, data.queries(), 10, null);
         SearchHits approx = index.search(data.queries(), 10, null, search);
@@ -61,8 +65,8 @@ class IndexRecallTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("denseMetrics")
-    void ivfFlatProbingEveryListIsExact(MetricType metric) {
-        IndexTestData.Case data = IndexTestData.Case.of("IVF_FLAT", metric, true, ROWS, 7);
+    void ivfFlatProbingEveryListIsExact(MetricType metric, Seed seed) {
+        IndexTestData.Case data = IndexTestData.Case.of("IVF_FLAT", metric, true, ROWS, seed.derive(7));
         VectorIndex index = build("IVF_FLAT", metric, data, Map.of("nlist", "37"));
         SearchHits exact = FlatSearch.search(data.column(), metric, data.queries(), 10, null);
         SearchHits approx = index.search(data.queries(), 10, null, Map.of("nprobe", "37"));
@@ -71,8 +75,8 @@ class IndexRecallTest {
 
     @ParameterizedTest(name = "nbits={0}")
     @ValueSource(ints = {12, 17})
-    void ivfPqWithMultiByteCodesSearchesAndRoundTrips(int nbits, @TempDir Path dir) throws IOException {
-        IndexTestData.Case data = IndexTestData.Case.of("IVF_PQ", MetricType.L2, false, 1500, 8);
+    void ivfPqWithMultiByteCodesSearchesAndRoundTrips(int nbits, @TempDir Path dir, Seed seed) throws IOException {
+        IndexTestData.Case data = IndexTestData.Case.of("IVF_PQ", MetricType.L2, false, 1500, seed.derive(8));
         VectorIndex index = build("IVF_PQ", MetricType.L2, data, Map.of("nlist", "8", "m", "8", "nbits", Integer.toString(nbits)));
         SearchHits exact = FlatSearch.search(data.column(), MetricType.L2, data.queries(), 10, null);
         SearchHits approx = index.search(data.queries(), 10, null, Map.of("nprobe", "8"));
@@ -90,8 +94,8 @@ class IndexRecallTest {
     }
 
     @Test
-    void int8VectorsIndexWithHnsw() {
-        var column = IndexTestData.int8(IndexTestData.clustered(3000, 32, 20, 9));
+    void int8VectorsIndexWithHnsw(Seed seed) {
+        var column = IndexTestData.int8(IndexTestData.clustered(3000, 32, 20, seed.derive(9)));
         byte[][] qs = new byte[30][];
         for (int i = 0; i < qs.length; i++) {
             qs[i] = java.util.Arrays.copyOfRange(column.data(), i * 97 * 32, i * 97 * 32 + 32);
@@ -109,10 +113,10 @@ class IndexRecallTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("int8Cases")
-    void int8IndexesKeepBytesAndServeTheSameResultsFromTheirFile(String type, MetricType metric, @TempDir Path dir) throws IOException {
+    void int8IndexesKeepBytesAndServeTheSameResultsFromTheirFile(String type, MetricType metric, @TempDir Path dir, Seed seed) throws IOException {
         int rows = 2000;
         int dim = 32;
-        var column = IndexTestData.int8(IndexTestData.clustered(rows, dim, 20, 10));
+        var column = IndexTestData.int8(IndexTestData.clustered(rows, dim, 20, seed.derive(10)));
         byte[][] qs = new byte[20][];
         for (int i = 0; i < qs.length; i++) {
             qs[i] = java.util.Arrays.copyOfRange(column.data(), i * 61 * dim, i * 61 * dim + dim);

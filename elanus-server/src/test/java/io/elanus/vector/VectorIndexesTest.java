@@ -2,8 +2,11 @@ package io.elanus.vector;
 
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.grpc.DataType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.BitSet;
 import java.util.Map;
@@ -12,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(Seeds.class)
 class VectorIndexesTest {
     @Test
     void fillsMilvusDefaults() {
@@ -77,9 +81,9 @@ class VectorIndexesTest {
     }
 
     @Test
-    void checksSearchParameters() {
-        var column = IndexTestData.uniform(300, 8, 1);
-        FloatQueries q = IndexTestData.queriesNear(column, 2, 2);
+    void checksSearchParameters(Seed seed) {
+        var column = IndexTestData.uniform(300, 8, seed.derive(1));
+        FloatQueries q = IndexTestData.queriesNear(column, 2, seed.derive(2));
         VectorIndex hnsw = VectorIndexes.build(VectorIndexes.validate(DataType.FloatVector, 8,
                 Map.of("index_type", "HNSW", "metric_type", "L2", "M", "8", "efConstruction", "32")), column);
         assertMessage("ef(5) should be larger than k(10)", () -> hnsw.search(q, 10, null, Map.of("ef", "5")));
