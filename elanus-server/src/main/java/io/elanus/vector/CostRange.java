@@ -32,7 +32,7 @@ record CostRange(float low, float high) {
         }
         if (!Float.isNaN(rangeFilter) && rangeFilter >= radius) {
             throw MilvusException.invalidParameter("range_filter must be less than radius for L2/HAMMING/JACCARD, "
-                + bounds(radius, rangeFilter));
+                    + bounds(radius, rangeFilter));
         }
         return new CostRange(Float.isNaN(rangeFilter) ? Float.NEGATIVE_INFINITY : rangeFilter, radius);
     }

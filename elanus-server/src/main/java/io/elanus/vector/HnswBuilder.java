@@ -88,8 +88,8 @@ final class HnswBuilder {
 
     /**
      * The calling thread and {@code helpers} threads of a pool of this build's own take nodes from one counter. The
-     * pool's daemon threads have ended before this returns, whatever happens; the first failure of any of them stops
-     * the others after their current node and is rethrown here.
+     * pool's daemon threads have ended before this returns, whatever happens; a failure of any of them stops the
+     * others after their current node and is rethrown here.
      */
     private void insertInParallel(AtomicInteger next, int helpers) {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(helpers, helpers, 0, TimeUnit.SECONDS,
