@@ -25,26 +25,31 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** recall@10 of every index type against brute force, on seeded random and clustered data. */
+/** recall@10 of every index type against brute force, on random and clustered data from the run's seed. */
 @ExtendWith(Seeds.class)
 class IndexRecallTest {
     private static final int ROWS = 4000;
 
+    /**
+     * Floors that hold for any seed: each lies about five standard deviations below the mean recall measured over a
+     * dozen seeds (uniform data with 8 of 32 lists probed gives IVF about 0.80; clustered data, 1.0 for IVF_FLAT),
+     * and far above what a broken index gives.
+     */
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (boolean clustered : new boolean[]{true, false}) {
             for (MetricType m : List.of(MetricType.L2, MetricType.IP, MetricType.COSINE)) {
                 out.add(Arguments.of("FLAT", m, clustered, Map.of(), Map.of(), 1.0));
                 out.add(Arguments.of("HNSW", m, clustered, Map.of("M", "16", "efConstruction", "100"), Map.of("ef", "64"), 0.95));
-                out.add(Arguments.of("IVF_FLAT", m, clustered, Map.of("nlist", "32"), Map.of("nprobe", "8"), 0.75));
-                out.add(Arguments.of("IVF_SQ8", m, clustered, Map.of("nlist", "32"), Map.of("nprobe", "8"), 0.7));
+                out.add(Arguments.of("IVF_FLAT", m, clustered, Map.of("nlist", "32"), Map.of("nprobe", "8"), clustered ? 0.95 : 0.65));
+                out.add(Arguments.of("IVF_SQ8", m, clustered, Map.of("nlist", "32"), Map.of("nprobe", "8"), clustered ? 0.75 : 0.65));
                 out.add(Arguments.of("IVF_PQ", m, clustered, Map.of("nlist", "32", "m", "8", "nbits", "8"), Map.of("nprobe", "8"),
-                        clustered ? 0.2 : 0.6));
+                        clustered ? 0.15 : 0.6));
             }
             out.add(Arguments.of("BIN_FLAT", MetricType.HAMMING, clustered, Map.of(), Map.of(), 1.0));
             out.add(Arguments.of("BIN_FLAT", MetricType.JACCARD, clustered, Map.of(), Map.of(), 1.0));
             out.add(Arguments.of("BIN_IVF_FLAT", MetricType.HAMMING, clustered, Map.of("nlist", "16"), Map.of("nprobe", "16"), 1.0));
-            out.add(Arguments.of("BIN_IVF_FLAT", MetricType.JACCARD, clustered, Map.of("nlist", "16"), Map.of("nprobe", "4"), 0.4));
+            out.add(Arguments.of("BIN_IVF_FLAT", MetricType.JACCARD, clustered, Map.of("nlist", "16"), Map.of("nprobe", "4"), 0.35));
             out.add(Arguments.of("SPARSE_INVERTED_INDEX", MetricType.IP, clustered, Map.of(), Map.of(), 1.0));
         }
         return out.stream();
