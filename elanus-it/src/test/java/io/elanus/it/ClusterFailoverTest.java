@@ -1,6 +1,8 @@
 package io.elanus.it;
 
 import com.google.gson.JsonObject;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
@@ -20,6 +22,7 @@ import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.SearchResp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * served again within 30 s (the issue's bound; sessions expire after 5 s here). A query node that
  * joins afterwards takes over channels from the survivor.
  */
+@ExtendWith(Seeds.class)
 class ClusterFailoverTest {
     private static final String COLLECTION = "cluster_failover";
     private static final int DIM = 8;
@@ -53,7 +57,7 @@ class ClusterFailoverTest {
     private static final long FLUSH_WAIT_MS = 120_000;
 
     @Test
-    void everyRoleInItsOwnProcessSurvivesLosingADatanodeAndAQueryNode() throws Exception {
+    void everyRoleInItsOwnProcessSurvivesLosingADatanodeAndAQueryNode(Seed seed) throws Exception {
         try (LocalCluster cluster = LocalCluster.startBackends()) {
             for (String role : List.of("rootcoord", "datacoord", "querycoord")) {
                 cluster.startRole(role);
@@ -65,7 +69,7 @@ class ClusterFailoverTest {
             String secondProxy = cluster.startExtraProxy();
 
             MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(cluster.proxyUri()).rpcDeadlineMs(60_000).build());
-            Random random = new Random(42);
+            Random random = seed.random(42);
             float[][] vectors = Vectors.randomFloats(random, INITIAL_ROWS, DIM);
             createLoadedCollection(client, vectors);
 
@@ -209,7 +213,7 @@ class ClusterFailoverTest {
 
     private static void ingest(String proxyUri, List<Long> acknowledged, List<Long> uncertain, AtomicBoolean stop) {
         MilvusClientV2 writer = new MilvusClientV2(ConnectConfig.builder().uri(proxyUri).rpcDeadlineMs(30_000).build());
-        Random random = new Random(7);
+        Random random = Seeds.current().random(7);
         long next = FAILOVER_ID_BASE;
         while (!stop.get()) {
             List<JsonObject> rows = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.elanus.it;
 
 import com.google.gson.JsonObject;
+import io.elanus.testkit.Seeds;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.client.RetryConfig;
@@ -11,6 +12,7 @@ import io.milvus.v2.service.utility.request.FlushReq;
 import io.milvus.v2.service.vector.request.InsertReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -18,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.elanus.it.MilvusAssertions.awaitLoaded;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Durability under SIGKILL: every insert the server acknowledged must be present exactly once after a restart,
  * across two crashes, with a flush in between so that recovery reads both sealed segments and the WAL.
  */
+@ExtendWith(Seeds.class)
 class CrashRecoveryTest {
 
     private static final int DIM = 8;
@@ -132,7 +134,7 @@ class CrashRecoveryTest {
                 }
             }));
         }
-        long killAfterMillis = 2_000 + ThreadLocalRandom.current().nextInt(3_001);
+        long killAfterMillis = 2_000 + Seeds.current().random(flushWhileIngesting ? 1 : 0).nextInt(3_001);
         Thread.sleep(killAfterMillis);
         server.kill9();
         stop.set(true);
@@ -162,7 +164,7 @@ class CrashRecoveryTest {
     private static List<JsonObject> rows(int writer, int batch) {
         List<JsonObject> rows = new ArrayList<>(BATCH);
         long first = writer * ID_SPACE + (long) batch * BATCH;
-        Random random = new Random(first);
+        Random random = Seeds.current().random(first);
         for (int j = 0; j < BATCH; j++) {
             JsonObject row = new JsonObject();
             row.addProperty("id", first + j);

@@ -1,6 +1,7 @@
 package io.elanus.it;
 
 import com.google.gson.JsonObject;
+import io.elanus.testkit.Seeds;
 import io.milvus.client.MilvusServiceClient;
 import io.milvus.grpc.FlushResponse;
 import io.milvus.grpc.GetFlushStateResponse;
@@ -18,6 +19,7 @@ import io.milvus.v2.service.vector.request.InsertReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.response.QueryResp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,6 +47,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * lasts, reads of data already held must go on, and every acknowledged row must be kept (after a
  * full disk, writes resume by themselves once space is freed).
  */
+@ExtendWith(Seeds.class)
 class DataDirFaultsTest {
 
     private static final int DIM = 8;
@@ -183,7 +186,7 @@ class DataDirFaultsTest {
     /** Inserts batch {@code batch}; records its ids as acknowledged only when the server said so. */
     private static void insert(MilvusClientV2 client, int batch, Set<Long> acked) {
         List<JsonObject> rows = new ArrayList<>(BATCH);
-        Random random = new Random(batch);
+        Random random = Seeds.current().random(batch);
         for (long id : idsOfBatch(batch)) {
             JsonObject row = new JsonObject();
             row.addProperty("id", id);

@@ -1,6 +1,8 @@
 package io.elanus.it;
 
 import com.google.gson.JsonObject;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.grpc.LoadState;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.DataType;
@@ -31,10 +33,10 @@ import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.SearchResp;
 import io.milvus.v2.service.vector.response.UpsertResp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 import static io.elanus.it.MilvusAssertions.COLLECTION_NOT_LOADED;
 import static io.elanus.it.MilvusAssertions.INDEX_NOT_FOUND;
@@ -47,6 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Writes (insert, upsert, delete, flush) and the index and load lifecycle through MilvusClientV2. */
+@ExtendWith(Seeds.class)
 class DataLifecycleTest extends SharedServerTestBase {
 
     private static final int DIM = 8;
@@ -74,9 +77,9 @@ class DataLifecycleTest extends SharedServerTestBase {
     }
 
     @Test
-    void insertReportsCountAndPrimaryKeys() {
+    void insertReportsCountAndPrimaryKeys(Seed seed) {
         String name = quickCollectionWithRows("insert_resp", new float[0][]);
-        InsertResp response = insertRows(name, 40, Vectors.randomFloats(new Random(1), 3, DIM));
+        InsertResp response = insertRows(name, 40, Vectors.randomFloats(seed.random(1), 3, DIM));
         assertEquals(3, response.getInsertCnt());
         assertEquals(List.of(40L, 41L, 42L), response.getPrimaryKeys());
         assertEquals(3, count(name, ""));
@@ -84,10 +87,10 @@ class DataLifecycleTest extends SharedServerTestBase {
     }
 
     @Test
-    void upsertOfTheSamePrimaryKeyTwiceKeepsOneRowWithTheLatestValues() {
-        String name = quickCollectionWithRows("upsert", Vectors.randomFloats(new Random(2), 100, DIM));
+    void upsertOfTheSamePrimaryKeyTwiceKeepsOneRowWithTheLatestValues(Seed seed) {
+        String name = quickCollectionWithRows("upsert", Vectors.randomFloats(seed.random(2), 100, DIM));
         for (String version : List.of("first", "second")) {
-            JsonObject row = quickRow(5, Vectors.randomFloats(new Random(3), 1, DIM)[0]);
+            JsonObject row = quickRow(5, Vectors.randomFloats(seed.random(3), 1, DIM)[0]);
             row.addProperty("version", version);
             UpsertResp response = client.upsert(UpsertReq.builder().collectionName(name).data(List.of(row)).build());
             assertEquals(1, response.getUpsertCnt());
@@ -99,14 +102,14 @@ class DataLifecycleTest extends SharedServerTestBase {
         assertEquals("second", rows.getQueryResults().get(0).getEntity().get("version"));
 
         client.upsert(UpsertReq.builder().collectionName(name)
-                .data(List.of(quickRow(100, Vectors.randomFloats(new Random(4), 1, DIM)[0]))).build());
+                .data(List.of(quickRow(100, Vectors.randomFloats(seed.random(4), 1, DIM)[0]))).build());
         assertEquals(101, count(name, ""), "upserting a new key inserts it");
         dropIfExists(name);
     }
 
     @Test
-    void deleteByIdsAndByFilterRemovesExactlyThoseRowsFromQueryAndSearch() {
-        float[][] data = Vectors.randomFloats(new Random(5), 200, DIM);
+    void deleteByIdsAndByFilterRemovesExactlyThoseRowsFromQueryAndSearch(Seed seed) {
+        float[][] data = Vectors.randomFloats(seed.random(5), 200, DIM);
         String name = quickCollectionWithRows("delete", data);
         assertEquals(3, client.delete(DeleteReq.builder().collectionName(name).ids(List.of(0L, 1L, 2L)).build()).getDeleteCnt());
         client.delete(DeleteReq.builder().collectionName(name).filter("id >= 100 and id < 150").build());
@@ -128,8 +131,8 @@ class DataLifecycleTest extends SharedServerTestBase {
     }
 
     @Test
-    void deleteByFilterOnADynamicKeyRemovesMatchingRows() {
-        String name = quickCollectionWithRows("delete_dyn", Vectors.randomFloats(new Random(6), 40, DIM));
+    void deleteByFilterOnADynamicKeyRemovesMatchingRows(Seed seed) {
+        String name = quickCollectionWithRows("delete_dyn", Vectors.randomFloats(seed.random(6), 40, DIM));
         client.delete(DeleteReq.builder().collectionName(name).filter("group == 1").build());
         assertEquals(30, count(name, ""));
         assertEquals(0, count(name, "group == 1"));
@@ -137,8 +140,8 @@ class DataLifecycleTest extends SharedServerTestBase {
     }
 
     @Test
-    void flushPersistsSegmentsWithExactRowCountsAndStatistics() {
-        String name = quickCollectionWithRows("flush", Vectors.randomFloats(new Random(7), 300, DIM));
+    void flushPersistsSegmentsWithExactRowCountsAndStatistics(Seed seed) {
+        String name = quickCollectionWithRows("flush", Vectors.randomFloats(seed.random(7), 300, DIM));
         client.flush(FlushReq.builder().collectionNames(List.of(name)).build());
 
         GetPersistentSegmentInfoResp segments = client.getPersistentSegmentInfo(
@@ -152,13 +155,13 @@ class DataLifecycleTest extends SharedServerTestBase {
         assertEquals(300L, client.getCollectionStats(GetCollectionStatsReq.builder().collectionName(name).build())
                 .getNumOfEntities());
 
-        insertRows(name, 300, Vectors.randomFloats(new Random(8), 100, DIM));
+        insertRows(name, 300, Vectors.randomFloats(seed.random(8), 100, DIM));
         assertEquals(400, count(name, ""), "flushed and growing rows are both counted");
         dropIfExists(name);
     }
 
     @Test
-    void indexLifecycleFlatThenAutoindexWithDescribeListAndDropAfterRelease() {
+    void indexLifecycleFlatThenAutoindexWithDescribeListAndDropAfterRelease(Seed seed) {
         String name = uniqueName("index");
         CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
         schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
@@ -177,7 +180,7 @@ class DataLifecycleTest extends SharedServerTestBase {
         assertEquals(IndexParam.MetricType.L2, flat.getMetricType());
         assertEquals(List.of("vec_idx"), client.listIndexes(ListIndexesReq.builder().collectionName(name).build()));
 
-        float[][] data = Vectors.randomFloats(new Random(9), 100, DIM);
+        float[][] data = Vectors.randomFloats(seed.random(9), 100, DIM);
         List<JsonObject> rows = new ArrayList<>();
         for (int i = 0; i < data.length; i++) {
             JsonObject row = new JsonObject();
@@ -206,8 +209,8 @@ class DataLifecycleTest extends SharedServerTestBase {
     }
 
     @Test
-    void releasedCollectionRejectsSearchAndQueryWithCode101UntilLoadedAgain() {
-        float[][] data = Vectors.randomFloats(new Random(10), 20, DIM);
+    void releasedCollectionRejectsSearchAndQueryWithCode101UntilLoadedAgain(Seed seed) {
+        float[][] data = Vectors.randomFloats(seed.random(10), 20, DIM);
         String name = quickCollectionWithRows("release", data);
         assertEquals(LoadState.LoadStateLoaded,
                 client.getLoadStateV2(GetLoadStateReq.builder().collectionName(name).build()).getState());

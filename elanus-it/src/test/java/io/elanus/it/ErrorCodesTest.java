@@ -236,6 +236,35 @@ class ErrorCodesTest extends SharedServerTestBase {
         assertMessageContains(e, "the filter's template values hold 131073 values, more than proxy.maxExprTemplateTerms (131072)");
     }
 
+    /** Milvus's proxy check of radius and range_filter: refused before any segment is searched, so an empty collection too. */
+    @Test
+    void rangeSearchWithRangeFilterOnTheWrongSideOfRadiusIsRejectedEvenOnAnEmptyCollection() {
+        String name = uniqueName("empty_range");
+        client.createCollection(CreateCollectionReq.builder().collectionName(name).dimension(DIM).metricType("COSINE").build());
+        awaitLoaded(client, name);
+        try {
+            MilvusClientException e = assertServerError(() -> client.search(SearchReq.builder().collectionName(name)
+                    .data(List.of(new FloatVec(VECTOR))).limit(1).searchParams(Map.of("radius", 0.8, "range_filter", 0.5))
+                    .build()), PARAMETER_INVALID);
+            assertMessageContains(e, "range_filter must be greater than radius for IP/COSINE, range_filter:0.500000, radius:0.800000");
+        } finally {
+            dropIfExists(name);
+        }
+    }
+
+    /** Build params the index engine refuses are an invalid parameter with the engine's reason, not an internal error. */
+    @Test
+    void createIndexWithBuildParamsTheEngineRefusesIsRejected() {
+        MilvusClientException m = assertServerError(() -> client.createIndex(CreateIndexReq.builder().collectionName(healthy)
+                .indexParams(List.of(IndexParam.builder().fieldName("vector").indexType(IndexParam.IndexType.HNSW)
+                        .metricType(IndexParam.MetricType.L2).extraParams(Map.of("M", 1)).build())).build()), PARAMETER_INVALID);
+        assertMessageContains(m, "M out of range: [2, 2048]: invalid parameter");
+        MilvusClientException pq = assertServerError(() -> client.createIndex(CreateIndexReq.builder().collectionName(healthy)
+                .indexParams(List.of(IndexParam.builder().fieldName("vector").indexType(IndexParam.IndexType.IVF_PQ)
+                        .metricType(IndexParam.MetricType.L2).extraParams(Map.of("m", 3)).build())).build()), PARAMETER_INVALID);
+        assertMessageContains(pq, "The dimension of the vector (dim) should be a multiple of the number of subquantizers (m). Dimension:4, m:3");
+    }
+
     /** The ids 0 .. n-1. */
     private static List<Long> idsBelow(long n) {
         return LongStream.range(0, n).boxed().toList();

@@ -1,6 +1,8 @@
 package io.elanus.it;
 
 import com.google.gson.JsonObject;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.v2.common.DataType;
 import io.milvus.v2.service.collection.request.AddFieldReq;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
@@ -13,6 +15,7 @@ import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.UpsertResp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * segment by field position, and the insert and the upsert listed their fields in different
  * orders), so flush never returned. It must flush and read back like any other write.
  */
+@ExtendWith(Seeds.class)
 class FieldOrderUpsertTest extends SharedServerTestBase {
     private static final int DIM = 8;
     private String collection;
@@ -42,7 +46,7 @@ class FieldOrderUpsertTest extends SharedServerTestBase {
     }
 
     @Test
-    void upsertWithOwnKeyIntoAutoIdCollectionWithTextBeforeKeyFlushesAndReadsBack() {
+    void upsertWithOwnKeyIntoAutoIdCollectionWithTextBeforeKeyFlushesAndReadsBack(Seed seed) {
         collection = uniqueName("langchain_style");
         CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
         schema.addField(AddFieldReq.builder().fieldName("text").dataType(DataType.VarChar).maxLength(1000).build());
@@ -51,7 +55,7 @@ class FieldOrderUpsertTest extends SharedServerTestBase {
         createStrongFlatCollection(collection, schema);
         awaitLoaded(client, collection);
 
-        Random random = new Random(7);
+        Random random = seed.random(7);
         List<JsonObject> docs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             docs.add(doc("doc " + i, random));

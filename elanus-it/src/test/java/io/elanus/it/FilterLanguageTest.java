@@ -2,6 +2,8 @@ package io.elanus.it;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.DataType;
 import io.milvus.v2.service.collection.request.AddFieldReq;
@@ -16,15 +18,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -37,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * and template values, in query, search and delete — each checked against the rows computed in the test.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(Seeds.class)
 class FilterLanguageTest extends SharedServerTestBase {
     private static final int DIM = 4;
     private static final int ROWS = 300;
@@ -44,7 +47,7 @@ class FilterLanguageTest extends SharedServerTestBase {
     private static String collection;
 
     @BeforeAll
-    static void createData() {
+    static void createData(Seed seed) {
         collection = uniqueName("filters");
         CreateCollectionReq.CollectionSchema schema = schemaWithId();
         schema.setEnableDynamicField(true);
@@ -55,7 +58,7 @@ class FilterLanguageTest extends SharedServerTestBase {
                 .maxCapacity(8).build());
         schema.addField(AddFieldReq.builder().fieldName("vector").dataType(DataType.FloatVector).dimension(DIM).build());
         createStrongFlatCollection(collection, schema);
-        float[][] vectors = Vectors.randomFloats(new Random(3), ROWS, DIM);
+        float[][] vectors = Vectors.randomFloats(seed.random(3), ROWS, DIM);
         List<JsonObject> rows = new ArrayList<>();
         for (int i = 0; i < ROWS; i++) {
             JsonObject row = quickRow(i, vectors[i]);

@@ -1,6 +1,8 @@
 package io.elanus.it;
 
 import com.google.gson.JsonObject;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.DataType;
 import io.milvus.v2.common.IndexParam;
@@ -16,6 +18,7 @@ import io.milvus.v2.service.vector.response.SearchResp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Hybrid search over two vector fields, fused with RRF and with a weighted sum; the fused scores are
  * recomputed here from brute-force rankings of each field.
  */
+@ExtendWith(Seeds.class)
 class HybridSearchTest extends SharedServerTestBase {
     private static final int DIM = 8;
     private static final int ROWS = 400;
@@ -40,7 +44,7 @@ class HybridSearchTest extends SharedServerTestBase {
     private static float[][] other;
 
     @BeforeAll
-    static void createData() {
+    static void createData(Seed seed) {
         collection = uniqueName("hybrid");
         CreateCollectionReq.CollectionSchema schema = schemaWithId();
         schema.addField(AddFieldReq.builder().fieldName("dense").dataType(DataType.FloatVector).dimension(DIM).build());
@@ -51,7 +55,7 @@ class HybridSearchTest extends SharedServerTestBase {
                         IndexParam.builder().fieldName("dense").indexType(IndexParam.IndexType.FLAT).metricType(IndexParam.MetricType.L2).build(),
                         IndexParam.builder().fieldName("other").indexType(IndexParam.IndexType.FLAT).metricType(IndexParam.MetricType.IP).build()))
                 .build());
-        Random random = new Random(21);
+        Random random = seed.random(21);
         dense = Vectors.randomFloats(random, ROWS, DIM);
         other = Vectors.randomFloats(random, ROWS, DIM);
         List<JsonObject> rows = new ArrayList<>();

@@ -1,6 +1,8 @@
 package io.elanus.it;
 
 import com.google.gson.JsonObject;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.DataType;
 import io.milvus.v2.common.IndexParam;
@@ -14,6 +16,7 @@ import io.milvus.v2.service.vector.request.InsertReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * index of each, DescribeIndex reports the progress, and searches through the index reach a recall
  * floor against brute force — also with a very selective filter, where the exact count must come back.
  */
+@ExtendWith(Seeds.class)
 class IndexLifecycleTest extends SharedServerTestBase {
     private static final int DIM = 32;
     private static final int ROWS = 3000;
@@ -45,7 +49,7 @@ class IndexLifecycleTest extends SharedServerTestBase {
             "AUTOINDEX, COSINE, '{}', '{}'"
     })
     void indexIsBuiltAfterFlushAndSearchesReachRecallFloor(String indexType, String metric, String buildParams,
-                                                           String searchParams) {
+                                                           String searchParams, Seed seed) {
         String name = uniqueName("idx_" + indexType.toLowerCase());
         CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
         schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
@@ -57,7 +61,7 @@ class IndexLifecycleTest extends SharedServerTestBase {
         client.createCollection(CreateCollectionReq.builder().collectionName(name).collectionSchema(schema)
                 .indexParams(List.of(index)).consistencyLevel(ConsistencyLevel.STRONG).build());
         try {
-            Random random = new Random(42);
+            Random random = seed.random(42);
             float[][] data = Vectors.randomFloats(random, ROWS, DIM);
             List<JsonObject> rows = new ArrayList<>();
             for (int i = 0; i < ROWS; i++) {

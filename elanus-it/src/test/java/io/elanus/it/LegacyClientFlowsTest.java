@@ -1,6 +1,8 @@
 package io.elanus.it;
 
 import com.google.gson.JsonObject;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.client.MilvusServiceClient;
 import io.milvus.common.clientenum.ConsistencyLevelEnum;
 import io.milvus.grpc.DataType;
@@ -28,6 +30,7 @@ import io.milvus.response.SearchResultsWrapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,6 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The legacy {@code MilvusServiceClient} call sequences that LangChain4j's and Spring AI's Milvus stores make:
  * VarChar UUID keys, a text field, JSON metadata filtered with {@code metadata["key"]}, and a float vector.
  */
+@ExtendWith(Seeds.class)
 class LegacyClientFlowsTest extends SharedServerTestBase {
 
     private static final int DIM = 8;
@@ -113,7 +117,7 @@ class LegacyClientFlowsTest extends SharedServerTestBase {
     }
 
     @Test
-    void langChain4jFlowCreatesInsertsFlushesSearchesByMetadataQueriesByIdsAndDeletes() {
+    void langChain4jFlowCreatesInsertsFlushesSearchesByMetadataQueriesByIdsAndDeletes(Seed seed) {
         String name = uniqueName("langchain4j");
         assertFalse(assertOk(legacy.hasCollection(HasCollectionParam.newBuilder().withCollectionName(name).build())));
         assertOk(legacy.createCollection(documentCollection(name, "id", "text", "vector", ConsistencyLevelEnum.BOUNDED)));
@@ -122,7 +126,7 @@ class LegacyClientFlowsTest extends SharedServerTestBase {
                 .withIndexType(IndexType.FLAT).withMetricType(MetricType.COSINE).build()));
         assertOk(legacy.loadCollection(LoadCollectionParam.newBuilder().withCollectionName(name).build()));
 
-        List<Document> docs = documents(60, 1);
+        List<Document> docs = documents(60, seed.derive(1));
         MutationResult inserted = assertOk(legacy.insert(InsertParam.newBuilder().withCollectionName(name)
                 .withFields(columns(docs, "id", "text", "vector")).build()));
         assertEquals(60, inserted.getInsertCnt());
@@ -171,7 +175,7 @@ class LegacyClientFlowsTest extends SharedServerTestBase {
     }
 
     @Test
-    void springAiFlowUsesStrongConsistencyDescribeIndexFailsWithoutIndexThenIvfFlatOrAClearNotSupported() {
+    void springAiFlowUsesStrongConsistencyDescribeIndexFailsWithoutIndexThenIvfFlatOrAClearNotSupported(Seed seed) {
         String name = uniqueName("spring_ai");
         assertOk(legacy.createCollection(documentCollection(name, "doc_id", "content", "embedding", ConsistencyLevelEnum.STRONG)));
         assertFailedWith(legacy.describeIndex(DescribeIndexParam.newBuilder().withCollectionName(name).build()), INDEX_NOT_FOUND);
@@ -189,7 +193,7 @@ class LegacyClientFlowsTest extends SharedServerTestBase {
         assertOk(legacy.describeIndex(DescribeIndexParam.newBuilder().withCollectionName(name).build()));
         assertOk(legacy.loadCollection(LoadCollectionParam.newBuilder().withCollectionName(name).build()));
 
-        List<Document> docs = documents(30, 2);
+        List<Document> docs = documents(30, seed.derive(2));
         List<JsonObject> rows = new ArrayList<>();
         for (Document doc : docs) {
             JsonObject row = new JsonObject();

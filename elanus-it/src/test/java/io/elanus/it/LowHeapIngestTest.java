@@ -1,6 +1,8 @@
 package io.elanus.it;
 
 import com.google.gson.JsonObject;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.client.RetryConfig;
@@ -14,6 +16,7 @@ import io.milvus.v2.service.utility.response.CheckHealthResp;
 import io.milvus.v2.service.vector.request.InsertReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,8 +39,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * 768-d batches ingest until the server refuses writes with Milvus's memory-quota error. The server
  * must never run out of memory, must keep answering reads while it refuses writes, and after a
  * SIGKILL must come back with the same heap and serve every acknowledged row.
- * The sample of ids checked after the restart is random; replay it with -Dlowheap.seed=N.
+ * The sample of ids checked after the restart is random (from the run's seed, which a failure names).
  */
+@ExtendWith(Seeds.class)
 class LowHeapIngestTest {
     private static final String HEAP = "-Xmx384m";
     static final int DIM = 768;
@@ -57,9 +61,7 @@ class LowHeapIngestTest {
     private final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
 
     @Test
-    void ingestEndsInMemoryQuotaRefusalsAndEveryAcknowledgedRowSurvivesARestartWithTheSameHeap() throws Exception {
-        long seed = Long.getLong("lowheap.seed", System.nanoTime());
-        System.out.println("LowHeapIngestTest seed " + seed + " (replay with -Dlowheap.seed=" + seed + ")");
+    void ingestEndsInMemoryQuotaRefusalsAndEveryAcknowledgedRowSurvivesARestartWithTheSameHeap(Seed seed) throws Exception {
         List<Path> logs = new ArrayList<>();
         try (ElanusServerProcess server = ElanusServerProcess.start(List.of(HEAP))) {
             logs.add(server.logFile());
@@ -96,7 +98,7 @@ class LowHeapIngestTest {
             MilvusClientV2 reader = client(server);
             awaitLoaded(reader, COLLECTION);
             assertEquals(ackedRows(), count(reader, COLLECTION), "count(*) after a restart with the same heap");
-            assertSampleServed(reader, new Random(seed));
+            assertSampleServed(reader, seed.random(0));
             reader.close();
             assertTrue(server.isAlive(), "the server died after the restart (log " + server.logFile() + ")");
         } finally {
@@ -121,7 +123,7 @@ class LowHeapIngestTest {
     private void ingest(ElanusServerProcess server, int writer) {
         MilvusClientV2 client = client(server);
         try {
-            Random random = new Random(writer);
+            Random random = Seeds.current().random(writer);
             for (int batch = 0; batch < MAX_BATCHES_PER_WRITER; batch++) {
                 try {
                     client.insert(InsertReq.builder().collectionName(COLLECTION).data(rows(writer, batch, random)).build());

@@ -1,10 +1,12 @@
 package io.elanus.it;
 
+import io.elanus.testkit.Seeds;
 import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.service.vector.request.InsertReq;
 import io.milvus.v2.service.vector.request.QueryReq;
-import io.milvus.v2.common.ConsistencyLevel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a 256 MB heap must end the server process with the JVM's out-of-memory exit status, not leave it
  * running half dead; a restart with a large enough heap then serves every acknowledged row.
  */
+@ExtendWith(Seeds.class)
 class OutOfMemoryFailFastTest {
     private static final String COLLECTION = "oom_fail_fast";
     private static final int WRITERS = 3;
@@ -79,7 +82,7 @@ class OutOfMemoryFailFastTest {
     private void ingest(ElanusServerProcess server, int writer) {
         MilvusClientV2 client = LowHeapIngestTest.client(server);
         try {
-            Random random = new Random(writer);
+            Random random = Seeds.current().random(writer);
             for (int batch = 0; batch < MAX_BATCHES_PER_WRITER; batch++) {
                 try {
                     client.insert(InsertReq.builder().collectionName(COLLECTION)

@@ -2,6 +2,8 @@ package io.elanus.it;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
@@ -13,6 +15,7 @@ import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.UpsertReq;
 import io.milvus.v2.service.vector.response.QueryResp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,11 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * complete), written to some more, read back, the server restarted and read back again. Each time
  * the rows must equal an in-memory model of what was written.
  *
- * <p>The seed is fixed so CI is reproducible and is printed; {@code -Delanus.seed=N} replays or
- * explores another one ({@code -Delanus.propertyCollections=N} for more schemas per run).
+ * <p>Schemas and writes follow the run's seed, which a failure names ({@code -Delanus.seed=N} replays it);
+ * {@code -Delanus.propertyCollections=N} tries more schemas per run.
  */
+@ExtendWith(Seeds.class)
 class RandomSchemaPropertyTest {
-    private static final long SEED = Long.getLong("elanus.seed", 20_261_203L);
     private static final int COLLECTIONS = Integer.getInteger("elanus.propertyCollections", 5);
     private static final int OPS_PER_PHASE = 12;
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(120);
@@ -67,9 +70,8 @@ class RandomSchemaPropertyTest {
     }
 
     @Test
-    void randomWritesToRandomSchemasReadBackAsWrittenAcrossFlushAndRestart() {
-        System.out.println("RandomSchemaPropertyTest seed " + SEED + " (replay with -Delanus.seed=" + SEED + ")");
-        Random random = new Random(SEED);
+    void randomWritesToRandomSchemasReadBackAsWrittenAcrossFlushAndRestart(Seed seed) {
+        Random random = seed.random(1);
         try (ElanusServerProcess server = ElanusServerProcess.start()) {
             MilvusClientV2 client = SharedServerTestBase.newClient(server);
             List<Subject> subjects = new ArrayList<>();
@@ -226,6 +228,6 @@ class RandomSchemaPropertyTest {
     }
 
     private static String context(Subject s, String what) {
-        return what + " of " + s.name + " " + s.schema + " (seed " + SEED + ", replay with -Delanus.seed=" + SEED + ")";
+        return what + " of " + s.name + " " + s.schema;
     }
 }

@@ -1,6 +1,8 @@
 package io.elanus.it;
 
 import com.google.gson.JsonObject;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.v2.common.DataType;
 import io.milvus.v2.service.collection.request.AddFieldReq;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
@@ -9,28 +11,29 @@ import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Range search (radius / range_filter): exactly the rows whose distance falls in the band, best first, up to the limit. */
+@ExtendWith(Seeds.class)
 class RangeSearchTest extends SharedServerTestBase {
     private static final int DIM = 8;
 
     @Test
-    void l2RangeSearchReturnsExactlyTheRowsInsideTheBand() {
+    void l2RangeSearchReturnsExactlyTheRowsInsideTheBand(Seed seed) {
         String name = uniqueName("range");
         CreateCollectionReq.CollectionSchema schema = schemaWithId();
         schema.addField(AddFieldReq.builder().fieldName("vector").dataType(DataType.FloatVector).dimension(DIM).build());
         createStrongFlatCollection(name, schema);
         try {
-            float[][] data = Vectors.randomFloats(new Random(11), 500, DIM);
+            float[][] data = Vectors.randomFloats(seed.random(11), 500, DIM);
             List<JsonObject> rows = new ArrayList<>();
             for (int i = 0; i < data.length; i++) {
                 rows.add(quickRow(i, data[i]));

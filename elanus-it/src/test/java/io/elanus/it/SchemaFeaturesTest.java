@@ -2,6 +2,8 @@ package io.elanus.it;
 
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.DataType;
 import io.milvus.v2.common.IndexParam;
@@ -13,22 +15,23 @@ import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.UpsertReq;
 import io.milvus.v2.service.vector.response.QueryResp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Partition keys, nullable fields, default values and partial-update upserts, checked row by row. */
+@ExtendWith(Seeds.class)
 class SchemaFeaturesTest extends SharedServerTestBase {
     private static final int DIM = 8;
 
     @Test
-    void partitionKeyRoutesRowsToItsPartitionsAndFiltersFindThemAll() {
+    void partitionKeyRoutesRowsToItsPartitionsAndFiltersFindThemAll(Seed seed) {
         String name = uniqueName("pkey");
         CreateCollectionReq.CollectionSchema schema = schemaWithId();
         schema.addField(AddFieldReq.builder().fieldName("tenant").dataType(DataType.VarChar).maxLength(32)
@@ -41,7 +44,7 @@ class SchemaFeaturesTest extends SharedServerTestBase {
         try {
             List<String> partitions = client.listPartitions(ListPartitionsReq.builder().collectionName(name).build());
             assertEquals(4, partitions.size(), "num_partitions partitions are created: " + partitions);
-            float[][] vectors = Vectors.randomFloats(new Random(5), 200, DIM);
+            float[][] vectors = Vectors.randomFloats(seed.random(5), 200, DIM);
             List<JsonObject> rows = new ArrayList<>();
             Map<String, Integer> perTenant = new HashMap<>();
             for (int i = 0; i < vectors.length; i++) {
@@ -64,7 +67,7 @@ class SchemaFeaturesTest extends SharedServerTestBase {
     }
 
     @Test
-    void nullableAndDefaultValuesAreFilledAndFilterable() {
+    void nullableAndDefaultValuesAreFilledAndFilterable(Seed seed) {
         String name = uniqueName("nulls");
         CreateCollectionReq.CollectionSchema schema = schemaWithId();
         schema.addField(AddFieldReq.builder().fieldName("note").dataType(DataType.VarChar).maxLength(64).isNullable(true).build());
@@ -72,7 +75,7 @@ class SchemaFeaturesTest extends SharedServerTestBase {
         schema.addField(AddFieldReq.builder().fieldName("vector").dataType(DataType.FloatVector).dimension(DIM).build());
         createStrongFlatCollection(name, schema);
         try {
-            float[][] vectors = Vectors.randomFloats(new Random(6), 10, DIM);
+            float[][] vectors = Vectors.randomFloats(seed.random(6), 10, DIM);
             List<JsonObject> rows = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 JsonObject row = new JsonObject();
@@ -99,7 +102,7 @@ class SchemaFeaturesTest extends SharedServerTestBase {
     }
 
     @Test
-    void partialUpdateUpsertChangesOnlyTheGivenFields() {
+    void partialUpdateUpsertChangesOnlyTheGivenFields(Seed seed) {
         String name = uniqueName("partial");
         CreateCollectionReq.CollectionSchema schema = schemaWithId();
         schema.addField(AddFieldReq.builder().fieldName("title").dataType(DataType.VarChar).maxLength(64).build());
@@ -107,7 +110,7 @@ class SchemaFeaturesTest extends SharedServerTestBase {
         schema.addField(AddFieldReq.builder().fieldName("vector").dataType(DataType.FloatVector).dimension(DIM).build());
         createStrongFlatCollection(name, schema);
         try {
-            float[] vector = Vectors.randomFloats(new Random(8), 1, DIM)[0];
+            float[] vector = Vectors.randomFloats(seed.random(8), 1, DIM)[0];
             JsonObject row = new JsonObject();
             row.addProperty("id", 1);
             row.addProperty("title", "first");

@@ -1,6 +1,8 @@
 package io.elanus.it;
 
 import com.google.gson.JsonObject;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.DataType;
 import io.milvus.v2.common.IndexParam;
@@ -17,6 +19,7 @@ import io.milvus.v2.service.vector.response.SearchResp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
@@ -41,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Search and query semantics against brute force over one shared, FLAT-indexed collection whose rows are all
  * derived from their id, so every expected answer is computed in the test.
  */
+@ExtendWith(Seeds.class)
 class SearchAndQueryTest extends SharedServerTestBase {
 
     private static final int DIM = 16;
@@ -52,9 +55,9 @@ class SearchAndQueryTest extends SharedServerTestBase {
     private static long insertedAtNanos;
 
     @BeforeAll
-    static void createAndFillCollection() {
+    static void createAndFillCollection(Seed seed) {
         collection = uniqueName("search");
-        vectors = Vectors.randomFloats(new Random(42), ROWS, DIM);
+        vectors = Vectors.randomFloats(seed.random(42), ROWS, DIM);
         CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().enableDynamicField(true).build();
         schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).autoID(false).build());
         schema.addField(AddFieldReq.builder().fieldName("vector").dataType(DataType.FloatVector).dimension(DIM).build());
@@ -108,10 +111,10 @@ class SearchAndQueryTest extends SharedServerTestBase {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Vectors.Metric.class, names = {"L2", "IP", "COSINE"})
-    void flatSearchTopKEqualsBruteForceForEachMetric(Vectors.Metric metric) {
+    void flatSearchTopKEqualsBruteForceForEachMetric(Vectors.Metric metric, Seed seed) {
         String name = uniqueName("exact_" + metric.name().toLowerCase());
         int rows = 1000;
-        float[][] data = Vectors.randomFloats(new Random(7 + metric.ordinal()), rows, DIM);
+        float[][] data = Vectors.randomFloats(seed.random(7 + metric.ordinal()), rows, DIM);
         client.createCollection(CreateCollectionReq.builder().collectionName(name).dimension(DIM).metricType(metric.name())
                 .indexParam(IndexParam.builder().fieldName("vector").indexType(IndexParam.IndexType.FLAT)
                         .metricType(IndexParam.MetricType.valueOf(metric.name())).build())
@@ -123,7 +126,7 @@ class SearchAndQueryTest extends SharedServerTestBase {
         }
         client.insert(InsertReq.builder().collectionName(name).data(batch).build());
 
-        float[][] queries = Vectors.randomFloats(new Random(99), 4, DIM);
+        float[][] queries = Vectors.randomFloats(seed.random(99), 4, DIM);
         SearchResp response = client.search(SearchReq.builder().collectionName(name).data(floatVecs(queries))
                 .limit(10).consistencyLevel(ConsistencyLevel.STRONG).build());
         assertEquals(queries.length, response.getSearchResults().size(), "one result list per query vector");
@@ -135,8 +138,8 @@ class SearchAndQueryTest extends SharedServerTestBase {
     }
 
     @Test
-    void searchWithSeveralQueriesLimitAndOffsetReturnsTheExactNextPage() {
-        float[][] queries = Vectors.randomFloats(new Random(5), 3, DIM);
+    void searchWithSeveralQueriesLimitAndOffsetReturnsTheExactNextPage(Seed seed) {
+        float[][] queries = Vectors.randomFloats(seed.random(5), 3, DIM);
         SearchResp response = client.search(SearchReq.builder().collectionName(collection).data(floatVecs(queries))
                 .limit(7).offset(5).consistencyLevel(ConsistencyLevel.STRONG).build());
         assertEquals(3, response.getSearchResults().size());
@@ -147,8 +150,8 @@ class SearchAndQueryTest extends SharedServerTestBase {
     }
 
     @Test
-    void filteredSearchRanksOnlyMatchingRowsExactly() {
-        float[] query = Vectors.randomFloats(new Random(11), 1, DIM)[0];
+    void filteredSearchRanksOnlyMatchingRowsExactly(Seed seed) {
+        float[] query = Vectors.randomFloats(seed.random(11), 1, DIM)[0];
         SearchResp response = client.search(SearchReq.builder().collectionName(collection).data(List.of(new FloatVec(query)))
                 .filter("category == \"blue\" and n > 100").limit(15).outputFields(List.of("category", "n"))
                 .consistencyLevel(ConsistencyLevel.STRONG).build());
@@ -167,11 +170,11 @@ class SearchAndQueryTest extends SharedServerTestBase {
     }
 
     @Test
-    void autoIndexSearchHasRecallOfAtLeastNinetyPercent() {
+    void autoIndexSearchHasRecallOfAtLeastNinetyPercent(Seed seed) {
         String name = uniqueName("autoindex");
         int rows = 2000;
         int dim = 32;
-        float[][] data = Vectors.randomFloats(new Random(3), rows, dim);
+        float[][] data = Vectors.randomFloats(seed.random(3), rows, dim);
         client.createCollection(CreateCollectionReq.builder().collectionName(name).dimension(dim).build());
         awaitLoaded(client, name);
         List<JsonObject> batch = new ArrayList<>();
@@ -180,7 +183,7 @@ class SearchAndQueryTest extends SharedServerTestBase {
         }
         client.insert(InsertReq.builder().collectionName(name).data(batch).build());
 
-        float[][] queries = Vectors.randomFloats(new Random(4), 10, dim);
+        float[][] queries = Vectors.randomFloats(seed.random(4), 10, dim);
         SearchResp response = client.search(SearchReq.builder().collectionName(name).data(floatVecs(queries))
                 .limit(10).consistencyLevel(ConsistencyLevel.STRONG).build());
         int found = 0;
@@ -301,11 +304,11 @@ class SearchAndQueryTest extends SharedServerTestBase {
     }
 
     @Test
-    void strongConsistencyMakesAJustInsertedRowVisibleToSearchAndQuery() {
+    void strongConsistencyMakesAJustInsertedRowVisibleToSearchAndQuery(Seed seed) {
         String name = uniqueName("strong");
         client.createCollection(CreateCollectionReq.builder().collectionName(name).dimension(DIM).build());
         awaitLoaded(client, name);
-        float[][] data = Vectors.randomFloats(new Random(8), 50, DIM);
+        float[][] data = Vectors.randomFloats(seed.random(8), 50, DIM);
         List<JsonObject> batch = new ArrayList<>();
         for (int i = 0; i < data.length; i++) {
             batch.add(quickRow(i, data[i]));
@@ -313,7 +316,7 @@ class SearchAndQueryTest extends SharedServerTestBase {
         client.insert(InsertReq.builder().collectionName(name).data(batch).build());
         for (int round = 0; round < 5; round++) {
             long id = 1000 + round;
-            float[] fresh = Vectors.randomFloats(new Random(100 + round), 1, DIM)[0];
+            float[] fresh = Vectors.randomFloats(seed.random(100 + round), 1, DIM)[0];
             client.insert(InsertReq.builder().collectionName(name).data(List.of(quickRow(id, fresh))).build());
             SearchResp found = client.search(SearchReq.builder().collectionName(name).data(List.of(new FloatVec(fresh)))
                     .limit(1).consistencyLevel(ConsistencyLevel.STRONG).build());

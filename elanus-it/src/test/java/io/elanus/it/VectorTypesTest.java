@@ -2,6 +2,8 @@ package io.elanus.it;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.DataType;
 import io.milvus.v2.common.IndexParam;
@@ -16,16 +18,17 @@ import io.milvus.v2.service.vector.request.data.Float16Vec;
 import io.milvus.v2.service.vector.request.data.SparseFloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.SortedMap;
 
 import static io.elanus.it.MilvusAssertions.assertExactTopK;
 import static io.elanus.it.MilvusAssertions.awaitLoaded;
 
 /** Binary (HAMMING), sparse (IP) and half-precision (fp16, bf16) vector collections searched against brute force. */
+@ExtendWith(Seeds.class)
 class VectorTypesTest extends SharedServerTestBase {
 
     private static final int ROWS = 500;
@@ -69,18 +72,18 @@ class VectorTypesTest extends SharedServerTestBase {
     }
 
     @Test
-    void binaryVectorBinFlatHammingSearchEqualsBruteForce() {
+    void binaryVectorBinFlatHammingSearchEqualsBruteForce(Seed seed) {
         int dimBits = 64;
         String name = createCollection("binary", AddFieldReq.builder().fieldName("bits").dataType(DataType.BinaryVector)
                 .dimension(dimBits).build(), IndexParam.IndexType.BIN_FLAT, IndexParam.MetricType.HAMMING);
-        byte[][] data = Vectors.randomBits(new Random(1), ROWS, dimBits);
+        byte[][] data = Vectors.randomBits(seed.random(1), ROWS, dimBits);
         List<com.google.gson.JsonElement> values = new ArrayList<>();
         for (byte[] vector : data) {
             values.add(jsonBytes(vector));
         }
         insert(name, "bits", values);
 
-        byte[] query = Vectors.randomBits(new Random(2), 1, dimBits)[0];
+        byte[] query = Vectors.randomBits(seed.random(2), 1, dimBits)[0];
         double[] scores = new double[ROWS];
         for (int i = 0; i < ROWS; i++) {
             scores[i] = Vectors.hamming(query, data[i]);
@@ -91,10 +94,10 @@ class VectorTypesTest extends SharedServerTestBase {
     }
 
     @Test
-    void sparseVectorInvertedIndexInnerProductSearchEqualsBruteForce() {
+    void sparseVectorInvertedIndexInnerProductSearchEqualsBruteForce(Seed seed) {
         String name = createCollection("sparse", AddFieldReq.builder().fieldName("sparse").dataType(DataType.SparseFloatVector)
                 .build(), IndexParam.IndexType.SPARSE_INVERTED_INDEX, IndexParam.MetricType.IP);
-        List<SortedMap<Long, Float>> data = Vectors.randomSparse(new Random(3), ROWS, 200, 12);
+        List<SortedMap<Long, Float>> data = Vectors.randomSparse(seed.random(3), ROWS, 200, 12);
         List<com.google.gson.JsonElement> values = new ArrayList<>();
         for (SortedMap<Long, Float> vector : data) {
             JsonObject json = new JsonObject();
@@ -103,7 +106,7 @@ class VectorTypesTest extends SharedServerTestBase {
         }
         insert(name, "sparse", values);
 
-        SortedMap<Long, Float> query = Vectors.randomSparse(new Random(4), 1, 200, 30).get(0);
+        SortedMap<Long, Float> query = Vectors.randomSparse(seed.random(4), 1, 200, 30).get(0);
         double[] scores = new double[ROWS];
         for (int i = 0; i < ROWS; i++) {
             scores[i] = Vectors.sparseDot(query, data.get(i));
@@ -117,27 +120,27 @@ class VectorTypesTest extends SharedServerTestBase {
     }
 
     @Test
-    void float16VectorFlatL2SearchEqualsBruteForce() {
-        halfPrecisionSearchEqualsBruteForce(DataType.Float16Vector, "fp16");
+    void float16VectorFlatL2SearchEqualsBruteForce(Seed seed) {
+        halfPrecisionSearchEqualsBruteForce(DataType.Float16Vector, "fp16", seed);
     }
 
     @Test
-    void bfloat16VectorFlatL2SearchEqualsBruteForce() {
-        halfPrecisionSearchEqualsBruteForce(DataType.BFloat16Vector, "bf16");
+    void bfloat16VectorFlatL2SearchEqualsBruteForce(Seed seed) {
+        halfPrecisionSearchEqualsBruteForce(DataType.BFloat16Vector, "bf16", seed);
     }
 
-    private static void halfPrecisionSearchEqualsBruteForce(DataType type, String prefix) {
+    private static void halfPrecisionSearchEqualsBruteForce(DataType type, String prefix, Seed seed) {
         int dim = 16;
         String name = createCollection(prefix, AddFieldReq.builder().fieldName("half").dataType(type).dimension(dim).build(),
                 IndexParam.IndexType.FLAT, IndexParam.MetricType.L2);
-        float[][] data = Vectors.halfPrecisionExactFloats(new Random(5), ROWS, dim);
+        float[][] data = Vectors.halfPrecisionExactFloats(seed.random(5), ROWS, dim);
         List<com.google.gson.JsonElement> values = new ArrayList<>();
         for (float[] vector : data) {
             values.add(jsonBytes(encodeHalf(type, vector)));
         }
         insert(name, "half", values);
 
-        float[] query = Vectors.halfPrecisionExactFloats(new Random(6), 1, dim)[0];
+        float[] query = Vectors.halfPrecisionExactFloats(seed.random(6), 1, dim)[0];
         BaseVector queryVector = type == DataType.Float16Vector
                 ? new Float16Vec(encodeHalf(type, query)) : new BFloat16Vec(encodeHalf(type, query));
         assertExactTopK(search(name, "half", queryVector, 10), Vectors.scoresAgainst(Vectors.Metric.L2, query, data),

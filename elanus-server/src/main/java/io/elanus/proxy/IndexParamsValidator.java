@@ -45,12 +45,7 @@ final class IndexParamsValidator {
             throw new MilvusException(MilvusError.INDEX_NOT_SUPPORTED, "scalar field indexes are not supported yet (field "
                     + field.getName() + "): index type not supported");
         }
-        IndexSpec spec;
-        try {
-            spec = VectorIndexes.validate(field.getDataType(), FieldSchemas.dim(field), params);
-        } catch (IllegalArgumentException e) {
-            throw MilvusException.invalidParameter(e.getMessage());
-        }
+        IndexSpec spec = VectorIndexes.validate(field.getDataType(), FieldSchemas.dim(field), params);
         List<KeyValuePair> out = new ArrayList<>();
         out.add(kv("index_type", spec.indexType()));
         out.add(kv("metric_type", spec.metric().name()));

@@ -1,15 +1,13 @@
 package io.elanus.proxy;
 
+import io.elanus.common.BoundaryErrors;
 import io.elanus.common.FailFast;
 import io.elanus.common.HealthProbe;
-import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.quota.WriteQuota;
 import io.elanus.api.RootCoordClient;
 import io.grpc.stub.StreamObserver;
 import io.milvus.grpc.*;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +21,6 @@ import java.util.function.Supplier;
  * can escape as an exception to the transport.
  */
 final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
-    private static final Logger LOG = LoggerFactory.getLogger(MilvusServiceImpl.class);
     static final String VERSION = "v2.6.6";
 
     private final TaskScheduler scheduler;
@@ -67,14 +64,9 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
             throw FailFast.halt("a request", e);
         } catch (RuntimeException | StackOverflowError e) {
             // A full, read-only or deleted data directory below the request: its own Milvus error, no stack trace.
-            MilvusException storage = StorageErrors.toMilvus(e).orElse(null);
-            if (storage != null) {
-                response = onError.apply(storage.toStatus());
-            } else {
-                LOG.error("request failed unexpectedly", e);
-                String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                response = onError.apply(new MilvusException(MilvusError.SERVICE_INTERNAL, msg).toStatus());
-            }
+            // Anything else unexpected is an internal error, logged with its stack trace by the translator.
+            MilvusException failure = StorageErrors.toMilvus(e).orElseGet(() -> BoundaryErrors.toMilvus(e, "a request"));
+            response = onError.apply(failure.toStatus());
         }
         out.onNext(response);
         out.onCompleted();

@@ -21,6 +21,7 @@ import io.elanus.api.SearchSpec;
 import io.elanus.api.RootCoordClient;
 import io.elanus.segment.FieldSchemas;
 import io.elanus.vector.MetricType;
+import io.elanus.vector.VectorIndexes;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.HybridSearchRequest;
@@ -159,6 +160,7 @@ final class SearchHandler {
             params.put("ef", Integer.toString(Math.max(k, AUTOINDEX_MIN_EF)));
         }
         SearchParamChecks.check(indexType(fieldIndexes), params, k);
+        VectorIndexes.checkRangeSearch(metric, params);
         SearchSpec spec = new SearchSpec(anns.getFieldID(), metric, queries, k, filter, scope.partitionIds(), params,
                 ignoreGrowing, scope.guaranteeTs(), outputFieldIds);
         List<List<Hit>> merged = new ArrayList<>();

@@ -54,16 +54,11 @@ final class SegmentSearcher {
                     continue;
                 }
                 SegmentIndex index = seg.sealed ? indexes.get(seg.id) : null;
-                SearchHits hits;
-                try {
-                    hits = index != null && index.fieldId() == spec.annsFieldId()
-                            ? index.index().search(spec.queries(), spec.topK(), allowed, spec.params())
-                            : FlatSearch.search(lc.chunk.column(spec.annsFieldId()), spec.metric(), spec.queries(),
-                            spec.topK(), allowed, spec.params());
-                } catch (IllegalArgumentException e) {
-                    // The engine's message for a bad search parameter (e.g. ef smaller than k), as Milvus words it.
-                    throw MilvusException.invalidParameter(e.getMessage());
-                }
+                // A bad search parameter (e.g. ef smaller than k) is the engine's own "invalid parameter" error.
+                SearchHits hits = index != null && index.fieldId() == spec.annsFieldId()
+                        ? index.index().search(spec.queries(), spec.topK(), allowed, spec.params())
+                        : FlatSearch.search(lc.chunk.column(spec.annsFieldId()), spec.metric(), spec.queries(),
+                        spec.topK(), allowed, spec.params());
                 Column pk = lc.chunk.column(pkFieldId);
                 for (int q = 0; q < nq; q++) {
                     for (int i = 0; i < hits.k(); i++) {

@@ -1,5 +1,6 @@
 package io.elanus.rpc;
 
+import io.elanus.common.BoundaryErrors;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.grpc.Metadata;
@@ -20,17 +21,17 @@ public final class RpcErrors {
     private RpcErrors() {
     }
 
-    /** The Milvus status of any failure: its own for a {@link MilvusException}, an internal error otherwise. */
+    /** The Milvus status of a failed event listener, as {@link BoundaryErrors} translates it. */
     public static io.milvus.grpc.Status toMilvusStatus(Throwable t) {
-        return asMilvusException(t).toStatus();
+        return BoundaryErrors.toMilvus(t, "an event from another role").toStatus();
     }
 
     /** The gRPC error a server answers a failed call with. */
     public static StatusRuntimeException toStatusException(Throwable t) {
-        MilvusException m = asMilvusException(t);
+        MilvusException m = BoundaryErrors.toMilvus(t, "a role call");
         Metadata trailers = new Metadata();
         trailers.put(MILVUS_STATUS, m.toStatus());
-        Status grpc = t instanceof MilvusException ? Status.UNKNOWN : Status.INTERNAL;
+        Status grpc = m.kind() == MilvusError.SERVICE_INTERNAL ? Status.INTERNAL : Status.UNKNOWN;
         return grpc.withDescription(m.getMessage()).asRuntimeException(trailers);
     }
 
@@ -58,11 +59,6 @@ public final class RpcErrors {
     /** The exception a Milvus status stands for; an unknown code is an internal error. */
     public static MilvusException fromMilvusStatus(io.milvus.grpc.Status status) {
         return new MilvusException(kindOf(status.getCode()), status.getReason());
-    }
-
-    private static MilvusException asMilvusException(Throwable t) {
-        return t instanceof MilvusException m ? m
-                : new MilvusException(MilvusError.SERVICE_INTERNAL, t + ": " + MilvusError.SERVICE_INTERNAL.message);
     }
 
     private static MilvusError kindOf(int wireCode) {

@@ -1,17 +1,12 @@
 package io.elanus.rpc;
 
 import com.google.protobuf.Empty;
-import io.elanus.common.MilvusException;
 import io.grpc.stub.StreamObserver;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.function.Supplier;
 
 /** Server side of a unary call: runs the role's method and answers with its result or its failure. */
 public final class RpcHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(RpcHandler.class);
-
     private RpcHandler() {
     }
 
@@ -20,9 +15,7 @@ public final class RpcHandler {
         try {
             result = call.get();
         } catch (RuntimeException e) {
-            if (!(e instanceof MilvusException)) {
-                LOG.warn("internal error serving a role call", e);
-            }
+            // An unexpected failure is logged, with its stack trace, by the translation to a Milvus error.
             out.onError(RpcErrors.toStatusException(e));
             return;
         }

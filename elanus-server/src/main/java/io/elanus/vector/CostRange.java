@@ -1,5 +1,8 @@
 package io.elanus.vector;
 
+import io.elanus.common.MilvusException;
+
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,22 +19,27 @@ record CostRange(float low, float high) {
         float rangeFilter = Params.floatParam(params, "range_filter");
         if (Float.isNaN(radius)) {
             if (!Float.isNaN(rangeFilter)) {
-                throw new IllegalArgumentException("range_filter requires radius to be set");
+                throw MilvusException.invalidParameter("range_filter requires radius to be set");
             }
             return ALL;
         }
         if (metric.largerIsBetter()) {
             if (!Float.isNaN(rangeFilter) && rangeFilter <= radius) {
-                throw new IllegalArgumentException("range_filter must be greater than radius for IP/COSINE, radius: "
-                        + radius + ", range_filter: " + rangeFilter);
+                throw MilvusException.invalidParameter("range_filter must be greater than radius for IP/COSINE, "
+                        + bounds(radius, rangeFilter));
             }
             return new CostRange(Float.isNaN(rangeFilter) ? Float.NEGATIVE_INFINITY : -rangeFilter, -radius);
         }
         if (!Float.isNaN(rangeFilter) && rangeFilter >= radius) {
-            throw new IllegalArgumentException("range_filter must be less than radius for L2/HAMMING/JACCARD, radius: "
-                    + radius + ", range_filter: " + rangeFilter);
+            throw MilvusException.invalidParameter("range_filter must be less than radius for L2/HAMMING/JACCARD, "
+                    + bounds(radius, rangeFilter));
         }
         return new CostRange(Float.isNaN(rangeFilter) ? Float.NEGATIVE_INFINITY : rangeFilter, radius);
+    }
+
+    /** Milvus's proxy words the values this way ({@code %f}). */
+    private static String bounds(float radius, float rangeFilter) {
+        return String.format(Locale.ROOT, "range_filter:%f, radius:%f", rangeFilter, radius);
     }
 
     boolean isAll() {

@@ -1,6 +1,15 @@
 package io.elanus.vector;
 
+import io.elanus.common.NamedThreads;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -10,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is already present (a racy read only sees an older or newer neighbour set).
  */
 final class HnswBuilder {
-    /** Build threads; defaults to two (the project's target machines have two cores). */
+    /** Build threads, the caller's included; defaults to two (the project's target machines have two cores). */
     static final String THREADS_PROPERTY = "elanus.index.buildThreads";
     private static final int LOCK_STRIPES = 4096;
 
@@ -67,30 +76,62 @@ final class HnswBuilder {
         }
         insert(0);
         AtomicInteger next = new AtomicInteger(1);
-        Runnable worker = () -> {
-            for (int node = next.getAndIncrement(); node < count; node = next.getAndIncrement()) {
-                insert(node);
-            }
-        };
         if (threads == 1 || count < 1000) {
-            worker.run();
+            insertFrom(next);
         } else {
-            Thread[] pool = new Thread[threads];
-            for (int t = 0; t < threads; t++) {
-                pool[t] = Thread.ofPlatform().name("hnsw-build-" + t).start(worker);
-            }
-            for (Thread t : pool) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while building HNSW", e);
-                }
-            }
+            insertInParallel(next, threads - 1);
         }
         graph.entryPoint = entryPoint;
         graph.maxLevel = maxLevel;
         return graph;
+    }
+
+    /**
+     * The calling thread and {@code helpers} threads of a pool of this build's own take nodes from one counter. The
+     * pool's daemon threads have ended before this returns, whatever happens; a failure of any of them stops the
+     * others after their current node and is rethrown here.
+     */
+    private void insertInParallel(AtomicInteger next, int helpers) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(helpers, helpers, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(helpers), NamedThreads.daemon("hnsw-build"));
+        try (pool) {
+            List<Future<?>> workers = new ArrayList<>(helpers);
+            for (int t = 0; t < helpers; t++) {
+                workers.add(pool.submit(() -> insertFrom(next)));
+            }
+            insertFrom(next);
+            for (Future<?> worker : workers) {
+                awaitWorker(worker, next);
+            }
+        }
+    }
+
+    private void awaitWorker(Future<?> worker, AtomicInteger next) {
+        try {
+            worker.get();
+        } catch (InterruptedException e) {
+            next.set(count);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building HNSW", e);
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case RuntimeException r -> throw r;
+                case Error err -> throw err;
+                default -> throw new IllegalStateException("HNSW build failed", e.getCause());
+            }
+        }
+    }
+
+    /** Inserts nodes until the counter passes the last one; a failure moves the counter past it, so every worker stops. */
+    private void insertFrom(AtomicInteger next) {
+        try {
+            for (int node = next.getAndIncrement(); node < count; node = next.getAndIncrement()) {
+                insert(node);
+            }
+        } catch (RuntimeException | Error e) {
+            next.set(count);
+            throw e;
+        }
     }
 
     private static byte[] randomLevels(int count, int m, long seed) {

@@ -2,6 +2,7 @@ package io.elanus.vector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.elanus.common.MilvusException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,7 +51,7 @@ final class HnswIndex extends DenseIndex {
     int searchWidth(int k, Map<String, String> params) {
         int ef = Params.intParam(params, "ef", k, 1, Integer.MAX_VALUE);
         if (ef < k) {
-            throw new IllegalArgumentException("ef(" + ef + ") should be larger than k(" + k + ")");
+            throw MilvusException.invalidParameter("ef(" + ef + ") should be larger than k(" + k + ")");
         }
         return ef;
     }

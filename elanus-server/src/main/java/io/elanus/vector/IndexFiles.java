@@ -2,6 +2,7 @@ package io.elanus.vector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.elanus.common.MilvusException;
 import io.milvus.grpc.DataType;
 
 import java.io.IOException;
@@ -46,7 +47,7 @@ final class IndexFiles {
             }
             spec = new IndexSpec(h.path("index_type").asText(), MetricType.parse(h.path("metric_type").asText()),
                     DataType.valueOf(h.path("field_type").asText()), h.path("dim").asInt(), params);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | MilvusException e) {
             throw new IOException(path + ": unreadable index header: " + e.getMessage(), e);
         }
         int columnSize = h.path("column_size").asInt(-1);

@@ -1,5 +1,6 @@
 package io.elanus.vector;
 
+import io.elanus.common.MilvusException;
 import io.milvus.grpc.DataType;
 
 import java.util.EnumSet;
@@ -29,7 +30,7 @@ public final class MetricSupport {
 
     public static void check(DataType type, MetricType metric) {
         if (!allowed(type).contains(metric)) {
-            throw new IllegalArgumentException("metric type " + metric + " is not supported for data type " + type
+            throw MilvusException.invalidParameter("metric type " + metric + " is not supported for data type " + type
                     + ", supported: " + allowed(type));
         }
     }

@@ -1,5 +1,7 @@
 package io.elanus.vector;
 
+import io.elanus.common.MilvusException;
+
 import java.util.Locale;
 
 /**
@@ -10,15 +12,15 @@ import java.util.Locale;
 public enum MetricType {
     L2, IP, COSINE, HAMMING, JACCARD;
 
-    /** Case-insensitive parse of a Milvus metric name. */
+    /** Case-insensitive parse of a Milvus metric name; an unknown name is an invalid parameter. */
     public static MetricType parse(String s) {
         if (s == null || s.isBlank()) {
-            throw new IllegalArgumentException("metric type not found or not supported, supported: [L2 IP COSINE HAMMING JACCARD]");
+            throw MilvusException.invalidParameter("metric type not found or not supported, supported: [L2 IP COSINE HAMMING JACCARD]");
         }
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("metric type not found or not supported, supported: [L2 IP COSINE HAMMING JACCARD], got: " + s);
+            throw MilvusException.invalidParameter("metric type not found or not supported, supported: [L2 IP COSINE HAMMING JACCARD], got: " + s);
         }
     }
 

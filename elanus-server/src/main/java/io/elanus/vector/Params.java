@@ -1,8 +1,13 @@
 package io.elanus.vector;
 
+import io.elanus.common.MilvusException;
+
 import java.util.Map;
 
-/** Parsing and range checks of Milvus index parameters, with Milvus-like error messages. */
+/**
+ * Parsing and range checks of Milvus index parameters, with Milvus-like error messages. They come from a client
+ * (build params of CreateIndex, search params), so a bad value is Milvus's "invalid parameter".
+ */
 final class Params {
     private Params() {
     }
@@ -19,15 +24,15 @@ final class Params {
             try {
                 double d = Double.parseDouble(raw.trim());
                 if (d != Math.rint(d)) {
-                    throw new IllegalArgumentException("wrong data type in json, param '" + name + "' (" + raw + ") should be an integer");
+                    throw MilvusException.invalidParameter("wrong data type in json, param '" + name + "' (" + raw + ") should be an integer");
                 }
                 value = (long) d;
             } catch (NumberFormatException e2) {
-                throw new IllegalArgumentException("wrong data type in json, param '" + name + "' (" + raw + ") should be an integer");
+                throw MilvusException.invalidParameter("wrong data type in json, param '" + name + "' (" + raw + ") should be an integer");
             }
         }
         if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " out of range: [" + min + ", " + max + "]");
+            throw MilvusException.invalidParameter(name + " out of range: [" + min + ", " + max + "]");
         }
         return (int) value;
     }
@@ -41,7 +46,7 @@ final class Params {
         try {
             return Float.parseFloat(raw.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("wrong data type in json, param '" + name + "' (" + raw + ") should be a number");
+            throw MilvusException.invalidParameter("wrong data type in json, param '" + name + "' (" + raw + ") should be a number");
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.elanus.vector;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.elanus.common.MilvusException;
 import io.elanus.segment.SparseVectorColumn;
 
 import java.io.IOException;
@@ -68,7 +69,7 @@ final class SparseInvertedIndex extends NodeIndex<SparseVector> {
     int searchWidth(int k, Map<String, String> params) {
         float drop = Params.floatParam(params, "drop_ratio_search");
         if (!Float.isNaN(drop) && (drop < 0 || drop >= 1)) {
-            throw new IllegalArgumentException("drop_ratio_search out of range: [0, 1)");
+            throw MilvusException.invalidParameter("drop_ratio_search out of range: [0, 1)");
         }
         return k;
     }

@@ -1,6 +1,7 @@
 package io.elanus.vector;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.elanus.common.MilvusException;
 import io.elanus.segment.ByteVectorColumn;
 import io.elanus.segment.Column;
 import io.elanus.segment.SparseVectorColumn;
@@ -27,6 +28,8 @@ public final class VectorIndexes {
     /**
      * Validates Milvus build params (index_type, metric_type, and the index's own keys, either flat
      * or inside a "params" JSON object) for the field type, filling in Milvus's defaults.
+     *
+     * @throws MilvusException invalid parameter, with the reason, for params Milvus refuses
      */
     public static IndexSpec validate(DataType fieldType, int dim, Map<String, String> params) {
         Map<String, String> p = flatten(params);
@@ -61,7 +64,7 @@ public final class VectorIndexes {
                 build.put("nlist", Integer.toString(Params.intParam(p, "nlist", 128, 1, 65536)));
                 int m = Params.intParam(p, "m", defaultPqM(dim), 1, Math.max(1, dim));
                 if (dim % m != 0) {
-                    throw new IllegalArgumentException("The dimension of the vector (dim) should be a multiple of the number of subquantizers (m). Dimension:"
+                    throw MilvusException.invalidParameter("The dimension of the vector (dim) should be a multiple of the number of subquantizers (m). Dimension:"
                             + dim + ", m:" + m);
                 }
                 build.put("m", Integer.toString(m));
@@ -77,15 +80,25 @@ public final class VectorIndexes {
                 String algo = p.getOrDefault("inverted_index_algo", type.equals("SPARSE_WAND") ? "DAAT_WAND" : "DAAT_MAXSCORE")
                         .trim().toUpperCase(Locale.ROOT);
                 if (!SPARSE_ALGOS.contains(algo)) {
-                    throw new IllegalArgumentException("inverted_index_algo should be one of " + SPARSE_ALGOS + ", got " + algo);
+                    throw MilvusException.invalidParameter("inverted_index_algo should be one of " + SPARSE_ALGOS + ", got " + algo);
                 }
                 build.put("inverted_index_algo", algo);
                 type = "SPARSE_INVERTED_INDEX";
             }
-            default -> throw new IllegalArgumentException("invalid index type: " + p.get("index_type"));
+            default -> throw MilvusException.invalidParameter("invalid index type: " + p.get("index_type"));
         }
         MetricSupport.check(fieldType, metric);
         return new IndexSpec(type, metric, fieldType, dim, build);
+    }
+
+    /**
+     * Milvus's proxy check of range-search params ({@code radius}, {@code range_filter}) for the metric, made before
+     * any segment is searched so that an empty collection refuses them too.
+     *
+     * @throws MilvusException invalid parameter, with Milvus's reason
+     */
+    public static void checkRangeSearch(MetricType metric, Map<String, String> searchParams) {
+        CostRange.parse(metric, searchParams);
     }
 
     /** Builds the index over every row of {@code column} (rows with a null vector are left out). */
@@ -127,7 +140,7 @@ public final class VectorIndexes {
 
     private static void requireField(String indexType, DataType fieldType, Set<DataType> allowed, DataType... more) {
         if (!allowed.contains(fieldType) && !List.of(more).contains(fieldType)) {
-            throw new IllegalArgumentException("data type " + fieldType + " can't build with this index " + indexType);
+            throw MilvusException.invalidParameter("data type " + fieldType + " can't build with this index " + indexType);
         }
     }
 
@@ -143,7 +156,7 @@ public final class VectorIndexes {
                     out.put(e.getKey(), e.getValue().asText());
                 }
             } catch (IOException e) {
-                throw new IllegalArgumentException("params is not valid JSON: " + nested);
+                throw MilvusException.invalidParameter("params is not valid JSON: " + nested);
             }
         }
         return out;

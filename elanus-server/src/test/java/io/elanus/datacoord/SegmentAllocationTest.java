@@ -1,5 +1,6 @@
 package io.elanus.datacoord;
 
+
 import io.elanus.api.DataCoordClient.FlushResult;
 import io.elanus.common.Config;
 import io.elanus.common.Params;
@@ -9,7 +10,10 @@ import io.elanus.proto.SegmentMeta;
 import io.elanus.proto.SegmentStateInternal;
 import io.elanus.rootcoord.RootCoord;
 import io.elanus.server.Await;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -34,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * make no rootcoord call; a segment never takes more rows than it holds, is sealed when full or
  * flushed, and a restart resumes the growing segments without reusing an ID.
  */
+@ExtendWith(Seeds.class)
 class SegmentAllocationTest {
     /** 16 bookkeeping + 8 (Int64 pk) + 4 x 8 (the vector), as RowSizeEstimator counts. */
     private static final long ROW_BYTES = 16 + 8 + 4 * DataCoordFixture.DIM;
@@ -123,9 +128,7 @@ class SegmentAllocationTest {
     }
 
     @Test
-    void concurrentInsertsOpenOneSegmentAtATimeAndNeverOverfillOne() throws Exception {
-        long seed = Long.getLong("elanus.seed", System.nanoTime());
-        System.out.println("SegmentAllocationTest seed: -Delanus.seed=" + seed);
+    void concurrentInsertsOpenOneSegmentAtATimeAndNeverOverfillOne(Seed seed) throws Exception {
         int capacity = 500;
         try (DataCoordFixture f = new DataCoordFixture(dir, capacity * ROW_BYTES)) {
             CollectionInfo c = f.createCollection("c", 2);
@@ -135,7 +138,7 @@ class SegmentAllocationTest {
             try {
                 List<Future<Long>> inserted = new ArrayList<>();
                 for (int t = 0; t < 6; t++) {
-                    Random random = new Random(seed + t);
+                    Random random = seed.random(t);
                     inserted.add(pool.submit(() -> {
                         long rows = 0;
                         for (int i = 0; i < 300; i++) {

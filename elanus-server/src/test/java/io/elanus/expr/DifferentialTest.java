@@ -2,7 +2,10 @@ package io.elanus.expr;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.elanus.segment.Chunk;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.BitSet;
 import java.util.Random;
@@ -14,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Thousands of random well-typed expressions, each evaluated by the columnar engine and by the
  * deliberately naive row-at-a-time {@link Reference} below; the results must be identical.
  */
+@ExtendWith(Seeds.class)
 class DifferentialTest {
     private static final String[] OPS = {"==", "!=", "<", "<=", ">", ">="};
 
@@ -22,9 +26,8 @@ class DifferentialTest {
     }
 
     @Test
-    void columnarEngineAgreesWithReferenceEvaluator() {
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
+    void columnarEngineAgreesWithReferenceEvaluator(Seed seed) {
+        Random random = seed.random(1);
         for (int round = 0; round < 6; round++) {
             RandomDataset data = new RandomDataset(random, 150);
             Chunk chunk = data.chunk();
@@ -38,7 +41,7 @@ class DifferentialTest {
                     }
                 }
                 BitSet actual = FilterCompiler.compile(g.text(), Dataset.SCHEMA, java.util.Map.of()).evaluate(chunk);
-                assertEquals(expected, actual, "seed " + seed + ", expression: " + g.text());
+                assertEquals(expected, actual, "expression: " + g.text());
             }
         }
     }

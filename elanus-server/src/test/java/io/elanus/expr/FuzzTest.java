@@ -2,7 +2,10 @@ package io.elanus.expr;
 
 import io.elanus.common.MilvusException;
 import io.elanus.segment.Chunk;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -18,26 +21,25 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Random byte strings and mutated valid expressions: the compiler either returns a plan that
  * evaluates without throwing, or throws a MilvusException; nothing else ever escapes.
  */
+@ExtendWith(Seeds.class)
 class FuzzTest {
     private static final String ALPHABET = "age name meta[\"a\"] tags nums () [] {} , . 0x 0b 1.5e3 \"'\\ == != < <= > >= "
             + "+ - * / % ** and or not && || ! in like exists is null true json_contains array_length $meta random_sample";
 
     @Test
-    void randomBytesNeverCrash() {
-        long seed = System.nanoTime();
-        Random r = new Random(seed);
+    void randomBytesNeverCrash(Seed seed) {
+        Random r = seed.random(1);
         Chunk chunk = Dataset.chunk();
         for (int i = 0; i < 3000; i++) {
             byte[] bytes = new byte[r.nextInt(40)];
             r.nextBytes(bytes);
-            check(new String(bytes, StandardCharsets.UTF_8), chunk, seed);
+            check(new String(bytes, StandardCharsets.UTF_8), chunk);
         }
     }
 
     @Test
-    void tokenSoupNeverCrashes() {
-        long seed = System.nanoTime();
-        Random r = new Random(seed);
+    void tokenSoupNeverCrashes(Seed seed) {
+        Random r = seed.random(2);
         Chunk chunk = Dataset.chunk();
         String[] tokens = ALPHABET.split(" ");
         for (int i = 0; i < 3000; i++) {
@@ -46,14 +48,13 @@ class FuzzTest {
             for (int j = 0; j < n; j++) {
                 sb.append(tokens[r.nextInt(tokens.length)]).append(r.nextBoolean() ? " " : "");
             }
-            check(sb.toString(), chunk, seed);
+            check(sb.toString(), chunk);
         }
     }
 
     @Test
-    void mutatedExpressionsNeverCrash() {
-        long seed = System.nanoTime();
-        Random r = new Random(seed);
+    void mutatedExpressionsNeverCrash(Seed seed) {
+        Random r = seed.random(3);
         Chunk chunk = Dataset.chunk();
         List<ExpressionTableTest.Case> cases = ExpressionTableTest.cases();
         for (int i = 0; i < 5000; i++) {
@@ -67,7 +68,7 @@ class FuzzTest {
                     default -> sb.setCharAt(at, ALPHABET.charAt(r.nextInt(ALPHABET.length())));
                 }
             }
-            check(sb.toString(), chunk, seed);
+            check(sb.toString(), chunk);
         }
     }
 
@@ -82,7 +83,7 @@ class FuzzTest {
                 Dataset.SCHEMA, Map.of()).evaluate(Dataset.chunk()).stream().boxed().toList());
     }
 
-    private static void check(String expr, Chunk chunk, long seed) {
+    private static void check(String expr, Chunk chunk) {
         FilterPlan plan;
         try {
             plan = FilterCompiler.compile(expr, Dataset.SCHEMA, Map.of());
@@ -90,13 +91,13 @@ class FuzzTest {
             assertTrue(expected.getMessage().startsWith("cannot parse expression"), expected.getMessage());
             return;
         } catch (Throwable t) {
-            fail("seed " + seed + ", compile of <" + expr + "> threw " + t, t);
+            fail("compile of <" + expr + "> threw " + t, t);
             return;
         }
         try {
             plan.evaluate(chunk);
         } catch (Throwable t) {
-            fail("seed " + seed + ", evaluation of <" + expr + "> threw " + t, t);
+            fail("evaluation of <" + expr + "> threw " + t, t);
         }
     }
 }

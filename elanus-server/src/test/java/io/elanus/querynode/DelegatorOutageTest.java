@@ -18,10 +18,13 @@ import io.elanus.storage.wal.Wal;
 import io.elanus.storage.wal.WalPosition;
 import io.elanus.storage.wal.WalReader;
 import io.elanus.storage.wal.WalRecord;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.grpc.CollectionSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -40,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * "channel not available", reads within the tsafe are answered; once the WAL reads again it goes on
  * from where it was, without losing or doubling a row, and the fault is gone.
  */
+@ExtendWith(Seeds.class)
 class DelegatorOutageTest {
     private static final String PCHANNEL = "by-dev-rootcoord-dml_0";
     private static final String VCHANNEL = PCHANNEL + "_1v0";
@@ -79,8 +83,8 @@ class DelegatorOutageTest {
     }
 
     @Test
-    void anUnreadableWalIsRetriedReportedAndFailsNewerReadsUntilItReadsAgain() throws Exception {
-        insert(0, 10, 100);
+    void anUnreadableWalIsRetriedReportedAndFailsNewerReadsUntilItReadsAgain(Seed seed) throws Exception {
+        insert(0, 10, 100, seed);
         tick(200);
         node.watchChannel(COLLECTION, VCHANNEL, 0, List.of());
         assertEquals(10, count(200));
@@ -96,7 +100,7 @@ class DelegatorOutageTest {
         assertTrue(e.getMessage().contains("WAL unreadable"), e.getMessage());
         assertEquals(10, count(200), "data within the tsafe is still answered");
 
-        insert(10, 5, 250);
+        insert(10, 5, 250, seed);
         tick(300);
         outage = false;
         await(() -> node.activeFaults().isEmpty(), "the fault clears");
@@ -107,10 +111,10 @@ class DelegatorOutageTest {
         return node.count(VCHANNEL, new QuerySpec(null, Set.of(), -1, guaranteeTs, Set.of()), TIMEOUT_MS);
     }
 
-    private void insert(int first, int rows, long ts) {
+    private void insert(int first, int rows, long ts, Seed seed) {
         wal.append(PCHANNEL, WalMessage.newBuilder().setType(WalMsgType.INSERT).setTimestamp(ts).setVchannel(VCHANNEL)
                 .setCollectionId(COLLECTION.getId()).setPartitionId(PARTITION).setSegmentId(1000)
-                .setInsert(InsertBody.newBuilder().setNumRows(rows).addAllFieldsData(AllTypes.rows(first, rows, 1000)))
+                .setInsert(InsertBody.newBuilder().setNumRows(rows).addAllFieldsData(AllTypes.rows(first, rows, seed.derive(first))))
                 .build().toByteArray());
     }
 

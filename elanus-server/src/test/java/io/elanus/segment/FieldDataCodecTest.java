@@ -1,6 +1,8 @@
 package io.elanus.segment;
 
 import com.google.protobuf.ByteString;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.grpc.ArrayArray;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.DataType;
@@ -8,6 +10,7 @@ import io.milvus.grpc.FieldData;
 import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.ScalarField;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Random;
@@ -16,6 +19,7 @@ import java.util.Set;
 import static io.elanus.segment.TestFields.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+@ExtendWith(Seeds.class)
 class FieldDataCodecTest {
 
     private static FieldData roundTrip(FieldSchema field, FieldData in, int numRows, Set<String> keys) {
@@ -151,8 +155,8 @@ class FieldDataCodecTest {
     }
 
     @Test
-    void halfPrecisionVectorsNarrowBackExactly() {
-        Random random = new Random(42);
+    void halfPrecisionVectorsNarrowBackExactly(Seed seed) {
+        Random random = seed.random(42);
         int dim = 16;
         int rows = 64;
         for (DataType t : List.of(DataType.Float16Vector, DataType.BFloat16Vector)) {

@@ -3,7 +3,8 @@ package io.elanus.server;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.elanus.common.Config;
-import io.elanus.server.Standalone;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.milvus.grpc.CreateCollectionRequest;
@@ -35,6 +36,7 @@ import io.milvus.grpc.Status;
 import io.milvus.grpc.TemplateValue;
 import io.milvus.grpc.UpsertRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
@@ -59,6 +61,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * load, searches of every vector kind, hybrid search, queries with every field type, partial
  * upsert, deletes) return the same results, and the float search matches brute force.
  */
+@ExtendWith(Seeds.class)
 class LoopbackClusterTest {
     private static final String COLLECTION = "c";
     private static final int FLUSHED_ROWS = 300;
@@ -71,15 +74,15 @@ class LoopbackClusterTest {
     Path dir;
 
     @Test
-    void aClusterOverGrpcAnswersLikeStandalone() throws Exception {
+    void aClusterOverGrpcAnswersLikeStandalone(Seed seed) throws Exception {
         Config config = Config.load(null, Map.of(), Map.of("proxy.port", "0", "metrics.port", "0", "proxy.maxVectorFieldNum", "6"));
         Map<String, Message> cluster;
         try (LoopbackCluster c = new LoopbackCluster(config, dir.resolve("cluster"))) {
-            cluster = scenario(c.port());
+            cluster = scenario(c.port(), seed);
         }
         Map<String, Message> standalone;
         try (Standalone s = new Standalone(config, dir.resolve("standalone"))) {
-            standalone = scenario(s.port());
+            standalone = scenario(s.port(), seed);
         }
         assertEquals(standalone.keySet(), cluster.keySet());
         for (String step : standalone.keySet()) {
@@ -104,19 +107,19 @@ class LoopbackClusterTest {
     }
 
     /** Runs the operations against the proxy on {@code port}; returns each step's result, after checking what can be checked alone. */
-    private static Map<String, Message> scenario(int port) throws InterruptedException {
+    private static Map<String, Message> scenario(int port, Seed seed) throws InterruptedException {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
-            return scenario(channel);
+            return scenario(channel, seed);
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
     }
 
-    private static Map<String, Message> scenario(ManagedChannel channel) throws InterruptedException {
+    private static Map<String, Message> scenario(ManagedChannel channel, Seed seed) throws InterruptedException {
         Map<String, Message> results = new LinkedHashMap<>();
-        List<FieldData> flushed = AllTypes.rows(0, FLUSHED_ROWS, 1);
-        List<FieldData> growing = AllTypes.rows(FLUSHED_ROWS, GROWING_ROWS, 2);
+        List<FieldData> flushed = AllTypes.rows(0, FLUSHED_ROWS, seed.derive(1));
+        List<FieldData> growing = AllTypes.rows(FLUSHED_ROWS, GROWING_ROWS, seed.derive(2));
 
         ok(milvus(channel).createCollection(CreateCollectionRequest.newBuilder().setCollectionName(COLLECTION)
                 .setSchema(AllTypes.userSchema(COLLECTION).toByteString()).setShardsNum(2).build()));

@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.elanus.common.Config;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -15,6 +17,7 @@ import io.milvus.grpc.GetVersionRequest;
 import io.milvus.grpc.GetVersionResponse;
 import io.milvus.grpc.MilvusServiceGrpc;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -29,12 +32,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * No request can take the server down: every unary RPC of the Milvus API receives requests with
- * random field values (seeded, fixed by default; the seed is in the failure message), built from the protocol's own
+ * random field values (from the run's seed, which a failure names), built from the protocol's own
  * descriptors, plus bytes that are not a valid message at all: random bytes behind an invalid tag, and a string field
  * holding invalid UTF-8. Each call must be answered (a Milvus status in the response, or a gRPC error for unimplemented
  * RPCs); undecodable bytes must get INVALID_ARGUMENT with a reason, without a stack trace per request in the log;
  * and the server must still serve afterwards.
  */
+@ExtendWith(Seeds.class)
 class RandomRequestFuzzTest {
     private static final int ROUNDS_PER_METHOD = 15;
     /** Statuses a call may legitimately end with at the transport level. */
@@ -45,11 +49,8 @@ class RandomRequestFuzzTest {
     Path dataDir;
 
     @Test
-    void randomRequestsToEveryRpcAreAnsweredAndTheServerKeepsServing() throws Exception {
-        // A fixed seed keeps CI reproducible; -Delanus.fuzz.seed=N explores other inputs.
-        long seed = Long.getLong("elanus.fuzz.seed", 20_261_124L);
-        System.out.println("RandomRequestFuzzTest seed " + seed + " (replay with -Delanus.fuzz.seed=" + seed + ")");
-        Random random = new Random(seed);
+    void randomRequestsToEveryRpcAreAnsweredAndTheServerKeepsServing(Seed seed) throws Exception {
+        Random random = seed.random(1);
         LogCapture logs = LogCapture.start();
         int undecodable = 0;
         Config config = Config.load(null, Map.of(), Map.of("proxy.port", "0", "metrics.port", "0"));
@@ -65,28 +66,28 @@ class RandomRequestFuzzTest {
                     Message prototype = defaultRequest(typed);
                     for (int round = 0; round < ROUNDS_PER_METHOD; round++) {
                         Message request = RandomMessages.fill(prototype.newBuilderForType(), random, 3).build();
-                        call(channel, typed, request, seed);
+                        call(channel, typed, request);
                     }
-                    callWithRawBytes(channel, method, junk(random), seed);
+                    callWithRawBytes(channel, method, junk(random));
                     undecodable++;
                     byte[] badUtf8 = invalidUtf8(prototype);
                     if (badUtf8 != null) {
-                        callWithRawBytes(channel, method, badUtf8, seed);
+                        callWithRawBytes(channel, method, badUtf8);
                         undecodable++;
                     }
                 }
                 GetVersionResponse version = ClientCalls.blockingUnaryCall(channel, MilvusServiceGrpc.getGetVersionMethod(),
                         CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), GetVersionRequest.getDefaultInstance());
-                assertEquals(0, version.getStatus().getCode(), "the server still answers after the fuzzing (seed " + seed + ")");
+                assertEquals(0, version.getStatus().getCode(), "the server still answers after the fuzzing");
             } finally {
                 channel.shutdownNow();
                 logs.stop();
             }
         }
-        assertEquals(0, logs.grpcErrors(), "grpc-java logged errors (a stack trace per bad request?) (seed " + seed + ")");
+        assertEquals(0, logs.grpcErrors(), "grpc-java logged errors (a stack trace per bad request?)");
         // One line for the first undecodable request; the rest are counted into the next line, a minute later at the earliest.
         assertTrue(logs.undecodableLines() >= 1 && logs.undecodableLines() <= 2,
-                logs.undecodableLines() + " log lines for " + undecodable + " undecodable requests (seed " + seed + ")");
+                logs.undecodableLines() + " log lines for " + undecodable + " undecodable requests");
     }
 
     /** Random bytes behind a tag with wire type 6 or 7, which protobuf never accepts. */
@@ -134,33 +135,33 @@ class RandomRequestFuzzTest {
         return ((MethodDescriptor.PrototypeMarshaller<Message>) m).getMessagePrototype();
     }
 
-    private static void call(ManagedChannel channel, MethodDescriptor<Message, Message> method, Message request, long seed) {
+    private static void call(ManagedChannel channel, MethodDescriptor<Message, Message> method, Message request) {
         try {
             Message response = ClientCalls.blockingUnaryCall(channel, method,
                     CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), request);
             io.milvus.grpc.Status status = statusOf(response);
             // Code 5 ("service internal error") is what an unexpected exception turns into: bad input must get a real reason.
             if (status != null && status.getCode() == SERVICE_INTERNAL) {
-                fail(method.getFullMethodName() + " hit an internal error: " + status.getReason() + " (seed " + seed + ")\n" + request);
+                fail(method.getFullMethodName() + " hit an internal error: " + status.getReason() + "\n" + request);
             }
         } catch (StatusRuntimeException e) {
             if (!ACCEPTED.contains(e.getStatus().getCode())) {
-                fail(method.getFullMethodName() + " failed with " + e.getStatus() + " (seed " + seed + ")");
+                fail(method.getFullMethodName() + " failed with " + e.getStatus());
             }
         }
     }
 
     /** Bytes that are not a valid encoding of the request: INVALID_ARGUMENT with a reason, and the server serves on. */
-    private static void callWithRawBytes(ManagedChannel channel, MethodDescriptor<?, ?> method, byte[] bytes, long seed) {
+    private static void callWithRawBytes(ManagedChannel channel, MethodDescriptor<?, ?> method, byte[] bytes) {
         MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method.getFullMethodName())
                 .setRequestMarshaller(BytesMarshaller.INSTANCE).setResponseMarshaller(BytesMarshaller.INSTANCE).build();
         try {
             ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), bytes);
-            fail(method.getFullMethodName() + " accepted undecodable bytes " + java.util.HexFormat.of().formatHex(bytes) + " (seed " + seed + ")");
+            fail(method.getFullMethodName() + " accepted undecodable bytes " + java.util.HexFormat.of().formatHex(bytes));
         } catch (StatusRuntimeException e) {
             assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(),
-                    method.getFullMethodName() + " with undecodable bytes: " + e.getStatus() + " (seed " + seed + ")");
+                    method.getFullMethodName() + " with undecodable bytes: " + e.getStatus());
             assertTrue(e.getStatus().getDescription() != null && e.getStatus().getDescription().startsWith("cannot decode the "),
                     "reason: " + e.getStatus().getDescription());
         }

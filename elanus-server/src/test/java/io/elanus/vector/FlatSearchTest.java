@@ -1,11 +1,16 @@
 package io.elanus.vector;
 
+import io.elanus.common.MilvusError;
+import io.elanus.common.MilvusException;
 import io.elanus.segment.ByteVectorColumn;
 import io.elanus.segment.Column;
 import io.elanus.segment.FloatVectorColumn;
 import io.elanus.segment.SparseVectorColumn;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.grpc.DataType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(Seeds.class)
 class FlatSearchTest {
     private static final int ROWS = 3000;
 
@@ -44,8 +50,8 @@ class FlatSearchTest {
 
     @ParameterizedTest(name = "{0} {1} {2} dim={3}")
     @MethodSource("cases")
-    void matchesBruteForceReferenceWithFilterAndNulls(VectorKernels kernels, DataType type, MetricType metric, int dim) {
-        Random rnd = new Random(dim * 31L + metric.ordinal());
+    void matchesBruteForceReferenceWithFilterAndNulls(VectorKernels kernels, DataType type, MetricType metric, int dim, Seed seed) {
+        Random rnd = seed.random(dim * 31L + metric.ordinal());
         TestData data = TestData.random(type, dim, ROWS, rnd);
         BitSet nulls = data.column().nulls();
         BitSet allowed = new BitSet();
@@ -62,8 +68,8 @@ class FlatSearchTest {
     }
 
     @Test
-    void returnsEveryQualifyingRowAndPadsWhenFewerThanK() {
-        Random rnd = new Random(3);
+    void returnsEveryQualifyingRowAndPadsWhenFewerThanK(Seed seed) {
+        Random rnd = seed.random(3);
         TestData data = TestData.random(DataType.FloatVector, 16, 500, rnd);
         BitSet allowed = new BitSet();
         allowed.set(10);
@@ -80,8 +86,8 @@ class FlatSearchTest {
 
     @ParameterizedTest(name = "{1} {2}")
     @MethodSource("cases")
-    void rangeSearchReturnsExactlyTheRowsInsideTheRange(VectorKernels kernels, DataType type, MetricType metric, int dim) {
-        Random rnd = new Random(dim * 7L + metric.ordinal());
+    void rangeSearchReturnsExactlyTheRowsInsideTheRange(VectorKernels kernels, DataType type, MetricType metric, int dim, Seed seed) {
+        Random rnd = seed.random(dim * 7L + metric.ordinal());
         TestData data = TestData.random(type, dim, 800, rnd);
         QueryVectors queries = data.queries(3, rnd);
         SearchHits all = FlatSearch.search(data.column(), metric, queries, 800, null);
@@ -116,12 +122,13 @@ class FlatSearchTest {
     }
 
     @Test
-    void rejectsMetricsTheVectorTypeDoesNotSupport() {
-        TestData data = TestData.random(DataType.BinaryVector, 16, 10, new Random(1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> FlatSearch.search(data.column(), MetricType.L2, data.queries(1, new Random(2)), 3, null));
+    void rejectsMetricsTheVectorTypeDoesNotSupport(Seed seed) {
+        TestData data = TestData.random(DataType.BinaryVector, 16, 10, seed.random(1));
+        MilvusException e = assertThrows(MilvusException.class,
+                () -> FlatSearch.search(data.column(), MetricType.L2, data.queries(1, seed.random(2)), 3, null));
+        assertEquals(MilvusError.PARAMETER_INVALID, e.kind());
         assertTrue(e.getMessage().contains("L2"));
-        TestData floats = TestData.random(DataType.FloatVector, 4, 10, new Random(1));
+        TestData floats = TestData.random(DataType.FloatVector, 4, 10, seed.random(1));
         assertThrows(IllegalArgumentException.class,
                 () -> FlatSearch.search(floats.column(), MetricType.L2, new FloatQueries(3, new float[][]{{1, 2, 3}}), 3, null));
     }

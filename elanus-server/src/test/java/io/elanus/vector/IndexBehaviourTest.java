@@ -1,9 +1,14 @@
 package io.elanus.vector;
 
+import io.elanus.common.MilvusError;
+import io.elanus.common.MilvusException;
 import io.elanus.segment.ByteVectorColumn;
 import io.elanus.segment.Column;
 import io.elanus.segment.FloatVectorColumn;
 import io.elanus.segment.SparseVectorColumn;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Filters, null rows, range search and index files, for every index type. */
+@ExtendWith(Seeds.class)
 class IndexBehaviourTest {
     private static final int ROWS = 3000;
 
@@ -47,10 +53,10 @@ class IndexBehaviourTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("types")
-    void filteredSearchReturnsEveryAdmittedRowWhenFewerThanLimit(String type, MetricType metric, Map<String, String> build) {
-        IndexTestData.Case data = withNulls(IndexTestData.Case.of(type, metric, true, ROWS, 21));
+    void filteredSearchReturnsEveryAdmittedRowWhenFewerThanLimit(String type, MetricType metric, Map<String, String> build, Seed seed) {
+        IndexTestData.Case data = withNulls(IndexTestData.Case.of(type, metric, true, ROWS, seed.derive(21)));
         VectorIndex index = IndexRecallTest.build(type, metric, data, build);
-        Random rnd = new Random(4);
+        Random rnd = seed.random(4);
         BitSet few = new BitSet();
         while (few.cardinality() < 7) {
             few.set(rnd.nextInt(ROWS));
@@ -83,8 +89,8 @@ class IndexBehaviourTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("types")
-    void rangeSearchKeepsOnlyScoresInsideTheRange(String type, MetricType metric, Map<String, String> build) {
-        IndexTestData.Case data = IndexTestData.Case.of(type, metric, true, ROWS, 22);
+    void rangeSearchKeepsOnlyScoresInsideTheRange(String type, MetricType metric, Map<String, String> build, Seed seed) {
+        IndexTestData.Case data = IndexTestData.Case.of(type, metric, true, ROWS, seed.derive(22));
         VectorIndex index = IndexRecallTest.build(type, metric, data, build);
         SearchHits exact = FlatSearch.search(data.column(), metric, data.queries(), 50, null);
         float radius = exact.score(0, 40);
@@ -103,15 +109,16 @@ class IndexBehaviourTest {
         }
         assertTrue(hits.hitCount(0) > 0);
         String bad = metric.largerIsBetter() ? "0.1" : "100";
-        assertThrows(IllegalArgumentException.class, () -> index.search(data.queries(), 10, null,
+        MilvusException e = assertThrows(MilvusException.class, () -> index.search(data.queries(), 10, null,
                 Map.of("radius", metric.largerIsBetter() ? "0.5" : "1", "range_filter", bad)));
+        assertEquals(MilvusError.PARAMETER_INVALID, e.kind(), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("types")
-    void fileRoundTripServesTheSameResultsAndRejectsCorruption(String type, MetricType metric, Map<String, String> build)
+    void fileRoundTripServesTheSameResultsAndRejectsCorruption(String type, MetricType metric, Map<String, String> build, Seed seed)
             throws IOException {
-        IndexTestData.Case data = withNulls(IndexTestData.Case.of(type, metric, false, 1500, 23));
+        IndexTestData.Case data = withNulls(IndexTestData.Case.of(type, metric, false, 1500, seed.derive(23)));
         VectorIndex index = IndexRecallTest.build(type, metric, data, build);
         Path file = dir.resolve("index.bin");
         try (OutputStream out = Files.newOutputStream(file)) {
@@ -132,7 +139,7 @@ class IndexBehaviourTest {
         }
 
         byte[] bytes = Files.readAllBytes(file);
-        Random rnd = new Random(5);
+        Random rnd = seed.random(5);
         for (int trial = 0; trial < 6; trial++) {
             int at = trial == 0 ? 20 : trial == 1 ? bytes.length - 3 : rnd.nextInt(bytes.length);
             byte[] corrupt = bytes.clone();

@@ -1,7 +1,10 @@
 package io.elanus.vector;
 
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.grpc.DataType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -22,25 +25,31 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** recall@10 of every index type against brute force, on seeded random and clustered data. */
+/** recall@10 of every index type against brute force, on random and clustered data from the run's seed. */
+@ExtendWith(Seeds.class)
 class IndexRecallTest {
     private static final int ROWS = 4000;
 
+    /**
+     * Floors that hold for any seed: each lies about five standard deviations below the mean recall measured over a
+     * dozen seeds (uniform data with 8 of 32 lists probed gives IVF about 0.80; clustered data, 1.0 for IVF_FLAT),
+     * and far above what a broken index gives.
+     */
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (boolean clustered : new boolean[]{true, false}) {
             for (MetricType m : List.of(MetricType.L2, MetricType.IP, MetricType.COSINE)) {
                 out.add(Arguments.of("FLAT", m, clustered, Map.of(), Map.of(), 1.0));
                 out.add(Arguments.of("HNSW", m, clustered, Map.of("M", "16", "efConstruction", "100"), Map.of("ef", "64"), 0.95));
-                out.add(Arguments.of("IVF_FLAT", m, clustered, Map.of("nlist", "32"), Map.of("nprobe", "8"), 0.75));
-                out.add(Arguments.of("IVF_SQ8", m, clustered, Map.of("nlist", "32"), Map.of("nprobe", "8"), 0.7));
+                out.add(Arguments.of("IVF_FLAT", m, clustered, Map.of("nlist", "32"), Map.of("nprobe", "8"), clustered ? 0.95 : 0.65));
+                out.add(Arguments.of("IVF_SQ8", m, clustered, Map.of("nlist", "32"), Map.of("nprobe", "8"), clustered ? 0.75 : 0.65));
                 out.add(Arguments.of("IVF_PQ", m, clustered, Map.of("nlist", "32", "m", "8", "nbits", "8"), Map.of("nprobe", "8"),
-                        clustered ? 0.2 : 0.6));
+                        clustered ? 0.15 : 0.6));
             }
             out.add(Arguments.of("BIN_FLAT", MetricType.HAMMING, clustered, Map.of(), Map.of(), 1.0));
             out.add(Arguments.of("BIN_FLAT", MetricType.JACCARD, clustered, Map.of(), Map.of(), 1.0));
             out.add(Arguments.of("BIN_IVF_FLAT", MetricType.HAMMING, clustered, Map.of("nlist", "16"), Map.of("nprobe", "16"), 1.0));
-            out.add(Arguments.of("BIN_IVF_FLAT", MetricType.JACCARD, clustered, Map.of("nlist", "16"), Map.of("nprobe", "4"), 0.4));
+            out.add(Arguments.of("BIN_IVF_FLAT", MetricType.JACCARD, clustered, Map.of("nlist", "16"), Map.of("nprobe", "4"), 0.35));
             out.add(Arguments.of("SPARSE_INVERTED_INDEX", MetricType.IP, clustered, Map.of(), Map.of(), 1.0));
         }
         return out.stream();
@@ -49,8 +58,8 @@ class IndexRecallTest {
     @ParameterizedTest(name = "{0} {1} clustered={2}")
     @MethodSource("cases")
     void recallAtTenAboveFloor(String type, MetricType metric, boolean clustered, Map<String, String> build,
-                               Map<String, String> search, double floor) {
-        IndexTestData.Case data = IndexTestData.Case.of(type, metric, clustered, ROWS, clustered ? 5 : 6);
+                               Map<String, String> search, double floor, Seed seed) {
+        IndexTestData.Case data = IndexTestData.Case.of(type, metric, clustered, ROWS, seed.derive(clustered ? 5 : 6));
         VectorIndex index = build(type, metric, data, build);
         SearchHits exact = FlatSearch.search(data.column(), metric, data.queries(), 10, null);
         SearchHits approx = index.search(data.queries(), 10, null, search);
@@ -61,8 +70,8 @@ class IndexRecallTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("denseMetrics")
-    void ivfFlatProbingEveryListIsExact(MetricType metric) {
-        IndexTestData.Case data = IndexTestData.Case.of("IVF_FLAT", metric, true, ROWS, 7);
+    void ivfFlatProbingEveryListIsExact(MetricType metric, Seed seed) {
+        IndexTestData.Case data = IndexTestData.Case.of("IVF_FLAT", metric, true, ROWS, seed.derive(7));
         VectorIndex index = build("IVF_FLAT", metric, data, Map.of("nlist", "37"));
         SearchHits exact = FlatSearch.search(data.column(), metric, data.queries(), 10, null);
         SearchHits approx = index.search(data.queries(), 10, null, Map.of("nprobe", "37"));
@@ -71,8 +80,8 @@ class IndexRecallTest {
 
     @ParameterizedTest(name = "nbits={0}")
     @ValueSource(ints = {12, 17})
-    void ivfPqWithMultiByteCodesSearchesAndRoundTrips(int nbits, @TempDir Path dir) throws IOException {
-        IndexTestData.Case data = IndexTestData.Case.of("IVF_PQ", MetricType.L2, false, 1500, 8);
+    void ivfPqWithMultiByteCodesSearchesAndRoundTrips(int nbits, @TempDir Path dir, Seed seed) throws IOException {
+        IndexTestData.Case data = IndexTestData.Case.of("IVF_PQ", MetricType.L2, false, 1500, seed.derive(8));
         VectorIndex index = build("IVF_PQ", MetricType.L2, data, Map.of("nlist", "8", "m", "8", "nbits", Integer.toString(nbits)));
         SearchHits exact = FlatSearch.search(data.column(), MetricType.L2, data.queries(), 10, null);
         SearchHits approx = index.search(data.queries(), 10, null, Map.of("nprobe", "8"));
@@ -90,8 +99,8 @@ class IndexRecallTest {
     }
 
     @Test
-    void int8VectorsIndexWithHnsw() {
-        var column = IndexTestData.int8(IndexTestData.clustered(3000, 32, 20, 9));
+    void int8VectorsIndexWithHnsw(Seed seed) {
+        var column = IndexTestData.int8(IndexTestData.clustered(3000, 32, 20, seed.derive(9)));
         byte[][] qs = new byte[30][];
         for (int i = 0; i < qs.length; i++) {
             qs[i] = java.util.Arrays.copyOfRange(column.data(), i * 97 * 32, i * 97 * 32 + 32);
@@ -109,10 +118,10 @@ class IndexRecallTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("int8Cases")
-    void int8IndexesKeepBytesAndServeTheSameResultsFromTheirFile(String type, MetricType metric, @TempDir Path dir) throws IOException {
+    void int8IndexesKeepBytesAndServeTheSameResultsFromTheirFile(String type, MetricType metric, @TempDir Path dir, Seed seed) throws IOException {
         int rows = 2000;
         int dim = 32;
-        var column = IndexTestData.int8(IndexTestData.clustered(rows, dim, 20, 10));
+        var column = IndexTestData.int8(IndexTestData.clustered(rows, dim, 20, seed.derive(10)));
         byte[][] qs = new byte[20][];
         for (int i = 0; i < qs.length; i++) {
             qs[i] = java.util.Arrays.copyOfRange(column.data(), i * 61 * dim, i * 61 * dim + dim);

@@ -1,5 +1,8 @@
 package io.elanus.vector;
 
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -15,6 +18,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Both kernel implementations against a double-precision reference, at odd dimensions and offsets. */
+@ExtendWith(Seeds.class)
 class KernelEquivalenceTest {
     private static final int[] DIMS = {1, 3, 7, 8, 15, 16, 17, 31, 33, 64, 100, 129, 257, 1000};
 
@@ -30,8 +34,8 @@ class KernelEquivalenceTest {
 
     @ParameterizedTest(name = "{0} dim={1}")
     @MethodSource("cases")
-    void floatKernelsMatchReference(VectorKernels kernels, int dim) {
-        Random rnd = new Random(dim);
+    void floatKernelsMatchReference(VectorKernels kernels, int dim, Seed seed) {
+        Random rnd = seed.random(dim);
         float[] a = randomFloats(rnd, dim + 5);
         float[] b = randomFloats(rnd, dim + 9);
         double dot = 0, l2 = 0, aa = 0, bb = 0;
@@ -59,8 +63,8 @@ class KernelEquivalenceTest {
 
     @ParameterizedTest(name = "{0} dim={1}")
     @MethodSource("cases")
-    void rowKernelsEqualTheOneRowKernels(VectorKernels kernels, int dim) {
-        Random rnd = new Random(17L * dim);
+    void rowKernelsEqualTheOneRowKernels(VectorKernels kernels, int dim, Seed seed) {
+        Random rnd = seed.random(17L * dim);
         int rows = 9;
         MemorySegment seg = MemorySegment.ofArray(new byte[4 * rows * dim]);
         for (int i = 0; i < rows * dim; i++) {
@@ -90,8 +94,8 @@ class KernelEquivalenceTest {
 
     @ParameterizedTest(name = "{0} dim={1}")
     @MethodSource("cases")
-    void byteKernelsMatchReference(VectorKernels kernels, int dim) {
-        Random rnd = new Random(31L * dim);
+    void byteKernelsMatchReference(VectorKernels kernels, int dim, Seed seed) {
+        Random rnd = seed.random(31L * dim);
         byte[] a = new byte[dim + 3];
         byte[] b = new byte[dim + 6];
         rnd.nextBytes(a);

@@ -1,6 +1,9 @@
 package io.elanus.vector;
 
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -8,10 +11,11 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+@ExtendWith(Seeds.class)
 class TopKHeapTest {
     @Test
-    void keepsTheKSmallestCostsBestFirst() {
-        Random rnd = new Random(7);
+    void keepsTheKSmallestCostsBestFirst(Seed seed) {
+        Random rnd = seed.random(7);
         float[] costs = new float[1000];
         for (int i = 0; i < costs.length; i++) {
             costs[i] = rnd.nextInt(200);
@@ -35,8 +39,8 @@ class TopKHeapTest {
     }
 
     @Test
-    void ordersNegativeFractionalAndInfiniteCostsLikeFloats() {
-        Random rnd = new Random(11);
+    void ordersNegativeFractionalAndInfiniteCostsLikeFloats(Seed seed) {
+        Random rnd = seed.random(11);
         float[] costs = new float[500];
         for (int i = 0; i < costs.length; i++) {
             costs[i] = switch (i % 50) {

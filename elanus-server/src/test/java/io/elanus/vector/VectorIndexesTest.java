@@ -1,7 +1,12 @@
 package io.elanus.vector;
 
+import io.elanus.common.MilvusError;
+import io.elanus.common.MilvusException;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import io.milvus.grpc.DataType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.BitSet;
 import java.util.Map;
@@ -10,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(Seeds.class)
 class VectorIndexesTest {
     @Test
     void fillsMilvusDefaults() {
@@ -75,19 +81,22 @@ class VectorIndexesTest {
     }
 
     @Test
-    void checksSearchParameters() {
-        var column = IndexTestData.uniform(300, 8, 1);
-        FloatQueries q = IndexTestData.queriesNear(column, 2, 2);
+    void checksSearchParameters(Seed seed) {
+        var column = IndexTestData.uniform(300, 8, seed.derive(1));
+        FloatQueries q = IndexTestData.queriesNear(column, 2, seed.derive(2));
         VectorIndex hnsw = VectorIndexes.build(VectorIndexes.validate(DataType.FloatVector, 8,
                 Map.of("index_type", "HNSW", "metric_type", "L2", "M", "8", "efConstruction", "32")), column);
         assertMessage("ef(5) should be larger than k(10)", () -> hnsw.search(q, 10, null, Map.of("ef", "5")));
         assertEquals(10, hnsw.search(q, 10, null, Map.of("ef", "10")).hitCount(0));
-        assertMessage("topk", () -> hnsw.search(q, 0, null, Map.of()));
+        // k is checked by the proxy; below it, k < 1 is a caller's bug, not a client's invalid parameter
+        IllegalArgumentException topK = assertThrows(IllegalArgumentException.class, () -> hnsw.search(q, 0, null, Map.of()));
+        assertTrue(topK.getMessage().contains("topk"), topK.getMessage());
         VectorIndex ivf = VectorIndexes.build(VectorIndexes.validate(DataType.FloatVector, 8,
                 Map.of("index_type", "IVF_FLAT", "metric_type", "L2", "nlist", "4")), column);
         assertMessage("nprobe out of range: [1, 65536]", () -> ivf.search(q, 10, null, Map.of("nprobe", "0")));
         assertEquals(10, ivf.search(q, 10, null, Map.of("nprobe", "100")).hitCount(0));
-        assertMessage("range_filter must be less than radius", () -> ivf.search(q, 10, null, Map.of("radius", "1", "range_filter", "2")));
+        assertMessage("range_filter must be less than radius for L2/HAMMING/JACCARD, range_filter:2.000000, radius:1.000000: invalid parameter",
+                () -> ivf.search(q, 10, null, Map.of("radius", "1", "range_filter", "2")));
         assertMessage("range_filter requires radius", () -> ivf.search(q, 10, null, Map.of("range_filter", "2")));
         assertThrows(IllegalArgumentException.class, () -> ivf.search(new FloatQueries(4, new float[][]{{1, 2, 3, 4}}), 3, null, Map.of()));
     }
@@ -106,8 +115,10 @@ class VectorIndexesTest {
         }
     }
 
+    /** A parameter the client chose is refused as Milvus's "invalid parameter" (1100), with the reason. */
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        MilvusException e = assertThrows(MilvusException.class, call);
+        assertEquals(MilvusError.PARAMETER_INVALID, e.kind(), e.getMessage());
         assertTrue(e.getMessage().contains(expected), "message '" + e.getMessage() + "' lacks '" + expected + "'");
     }
 }

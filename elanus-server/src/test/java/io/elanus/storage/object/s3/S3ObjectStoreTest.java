@@ -3,9 +3,12 @@ package io.elanus.storage.object.s3;
 import io.elanus.storage.object.ObjectInfo;
 import io.elanus.storage.object.ObjectStore;
 import io.elanus.storage.object.ObjectStoreConformanceTest;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -14,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The conformance suite and S3-specific behaviour against one in-memory S3 server per class. */
+@ExtendWith(Seeds.class)
 class S3ObjectStoreTest extends ObjectStoreConformanceTest {
 
     private static final String BUCKET = "elanus-conformance";
@@ -74,9 +77,9 @@ class S3ObjectStoreTest extends ObjectStoreConformanceTest {
     }
 
     @Test
-    void largeObjectsRoundTrip() {
+    void largeObjectsRoundTrip(Seed seed) {
         byte[] data = new byte[48 << 20];
-        new Random(7).nextBytes(data);
+        seed.random(7).nextBytes(data);
         store.put("big/segment", data);
         assertArrayEquals(data, store.get("big/segment").orElseThrow());
         assertArrayEquals(Arrays.copyOfRange(data, data.length - 1000, data.length),

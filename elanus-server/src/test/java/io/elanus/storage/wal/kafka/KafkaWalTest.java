@@ -4,16 +4,18 @@ import io.elanus.storage.wal.Wal;
 import io.elanus.storage.wal.WalConformanceTest;
 import io.elanus.storage.wal.WalReader;
 import io.elanus.storage.wal.WalRecord;
+import io.elanus.testkit.Seed;
+import io.elanus.testkit.Seeds;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The WAL contract on a real broker started once for the class; each test's directory maps to its own topic prefix. */
+@ExtendWith(Seeds.class)
 class KafkaWalTest extends WalConformanceTest {
 
     @TempDir
@@ -87,9 +90,9 @@ class KafkaWalTest extends WalConformanceTest {
     }
 
     @Test
-    void recordsAboveTheBrokersDefaultMessageLimitRoundTrip() throws Exception {
+    void recordsAboveTheBrokersDefaultMessageLimitRoundTrip(Seed seed) throws Exception {
         byte[] big = new byte[3 << 20];
-        new Random(7).nextBytes(big);
+        seed.random(7).nextBytes(big);
         assertEquals(0, wal.append("big", big).offset());
         try (WalReader reader = wal.openReader("big", 0)) {
             WalRecord record = reader.poll(LONG);
