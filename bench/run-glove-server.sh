@@ -11,6 +11,7 @@
 #   4. the glove-server section of BENCHMARKS.md
 # Usage: bench/run-glove-server.sh
 #   env: EFS=64,128,200,256  PROFILE=1  PROFILE_EF=128  PROFILE_SECONDS=30  IDLE_SECONDS=15
+#        FAISS=run|keep (keep: reuse bench/target/glove-server/faiss.tsv of an earlier run with the same EFS)
 #        ELANUS_BENCH_PORT=19597  ELANUS_JAVA_OPTS (passed to the server JVM)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,43 +19,62 @@ source bin/java-env.sh
 source bench/lib.sh
 WORK=bench/target/glove-server
 EFS="${EFS:-64,128,200,256}"
-PROFILE="${PROFILE:-1}"
 FAISS_WHEELS=/opt/pypi/files
-mkdir -p "$WORK"
 
-fetch_glove
-build_sdk_client
-sdk_java -Xmx4g io.elanus.bench.GlovePrepare "$GLOVE_JSON" "$WORK"
-
-faiss_tsv="$WORK/faiss.tsv"
-rm -f "$faiss_tsv"
-if ls "$FAISS_WHEELS"/faiss_cpu-1.15.1-*.whl >/dev/null 2>&1; then
-  venv=bench/target/faiss-venv
+run_faiss() {
+  faiss_tsv="$WORK/faiss.tsv"
+  if [ "${FAISS:-run}" = keep ] && [ -f "$faiss_tsv" ]; then
+    echo "FAISS: keeping the results of an earlier run in $faiss_tsv"
+    return
+  fi
+  rm -f "$faiss_tsv"
+  if ! ls "$FAISS_WHEELS"/faiss_cpu-1.15.1-*.whl >/dev/null 2>&1; then
+    echo "FAISS skipped: no faiss_cpu-1.15.1 wheel in $FAISS_WHEELS (PyPI is not reachable from here)." >&2
+    return
+  fi
+  local venv=bench/target/faiss-venv
   [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
   "$venv/bin/pip" install -q --no-index --find-links "$FAISS_WHEELS" faiss-cpu==1.15.1
-  "$venv/bin/python" bench/faiss_hnsw.py "$WORK" "$EFS" "$faiss_tsv"
-else
-  echo "FAISS skipped: no faiss_cpu-1.15.1 wheel in $FAISS_WHEELS (PyPI is not reachable from here)." >&2
-fi
+  # Passive OpenMP waits: spinning build threads would only slow each other on a shared 2-core machine.
+  OMP_WAIT_POLICY=PASSIVE "$venv/bin/python" bench/faiss_hnsw.py "$WORK" "$EFS" "$faiss_tsv"
+}
 
-port="${ELANUS_BENCH_PORT:-19597}"
-start_server "$port" "$WORK/server.log"
-profile_flag=false; [ "$PROFILE" = 1 ] && profile_flag=true
-rm -rf "$WORK/profile"
-sdk_java -Xmx4g -Defs="$EFS" -Dprofile="$profile_flag" -Dprofile.ef="${PROFILE_EF:-128}" \
-  -Dprofile.seconds="${PROFILE_SECONDS:-30}" -Didle.seconds="${IDLE_SECONDS:-15}" \
-  io.elanus.bench.GloveServerBenchmark "http://127.0.0.1:$port" "$GLOVE_JSON" "$WORK" "$server_pid"
-stop_server
+run_server() {
+  local port="${ELANUS_BENCH_PORT:-19597}" profile=false
+  [ "${PROFILE:-1}" = 1 ] && profile=true
+  rm -rf "$WORK/profile"
+  start_server "$port" "$WORK/server.log"
+  sdk_java -Xmx4g -Defs="$EFS" -Dprofile="$profile" -Dprofile.ef="${PROFILE_EF:-128}" \
+    -Dprofile.seconds="${PROFILE_SECONDS:-30}" -Didle.seconds="${IDLE_SECONDS:-15}" \
+    io.elanus.bench.GloveServerBenchmark "http://127.0.0.1:$port" "$GLOVE_JSON" "$WORK" "$server_pid"
+  stop_server
+}
 
-for jfr in "$WORK"/profile/*.jfr; do
-  [ -f "$jfr" ] || continue
-  name="${jfr%.jfr}"
-  sdk_java io.elanus.bench.JfrTop "$jfr" 30 > "$name-top.txt"
-  { "$JAVA_HOME/bin/jfr" view hot-methods "$jfr"; "$JAVA_HOME/bin/jfr" view cpu-time-hot-methods "$jfr" 2>/dev/null || true
-    "$JAVA_HOME/bin/jfr" summary "$jfr"; } > "$name-jfr-views.txt"
-done
-echo "per-thread CPU and profiles: $WORK/profile/"
+# Per recording: JfrTop's tables, and the JDK's own hot-method views and summary.
+analyse_recordings() {
+  local jfr name
+  for jfr in "$WORK"/profile/*.jfr; do
+    [ -f "$jfr" ] || continue
+    name="${jfr%.jfr}"
+    sdk_java io.elanus.bench.JfrTop "$jfr" 30 > "$name-top.txt"
+    { "$JAVA_HOME/bin/jfr" view hot-methods "$jfr"; "$JAVA_HOME/bin/jfr" view cpu-time-hot-methods "$jfr" || true
+      "$JAVA_HOME/bin/jfr" summary "$jfr"; } > "$name-jfr-views.txt" 2>&1
+  done
+  echo "per-thread CPU and profiles: $WORK/profile/"
+}
 
-sdk_java io.elanus.bench.GloveServerReport "$WORK/section.md" "$WORK/glove-server-elanus.tsv" \
-  "$WORK/glove-server-figures.properties" "$faiss_tsv"
-bench/update-section.sh glove-server "$WORK/section.md"
+# The whole run is parsed before it starts (main is called on the last line), so editing this file meanwhile is safe.
+main() {
+  mkdir -p "$WORK"
+  fetch_glove
+  build_sdk_client
+  sdk_java -Xmx4g io.elanus.bench.GlovePrepare "$GLOVE_JSON" "$WORK"
+  run_faiss
+  run_server
+  analyse_recordings
+  sdk_java io.elanus.bench.GloveServerReport "$WORK/section.md" "$WORK/glove-server-elanus.tsv" \
+    "$WORK/glove-server-figures.properties" "$faiss_tsv"
+  bench/update-section.sh glove-server "$WORK/section.md"
+}
+
+main "$@"

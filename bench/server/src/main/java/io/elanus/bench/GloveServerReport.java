@@ -55,15 +55,18 @@ public final class GloveServerReport {
         md.append("- FAISS: `faiss-cpu` 1.15.1 `IndexHNSWFlat` (same M and efConstruction, inner product on unit vectors)"
                 + " in a Python process, built on all cores, one `search` call per query from 1 or 2 Python threads;"
                 + " run before the server starts.\n");
-        md.append("- Server/client cores: CPU time from /proc during the best timed pass, per second of wall time.\n\n");
-        md.append("| engine | ef | recall@10 | q/s 1 thread | q/s 2 threads | 2 threads / 1 | server cores, 1 thread | server cores, 2 threads | client cores, 1 thread |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("- Server/client cores: CPU time from /proc during the best timed pass, per second of wall time;"
+                + " server CPU per query = server cores / queries/s (less sensitive to other load than queries/s).\n\n");
+        md.append("| engine | ef | recall@10 | q/s 1 thread | q/s 2 threads | 2 threads / 1 | server cores, 1 thread | server CPU ms/query, 1 thread | server cores, 2 threads | client cores, 1 thread |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (AnnResult r : all) {
             boolean server = r.engine().endsWith(RecallQpsPlot.VIA_SERVER);
             String ef = r.search().replace("ef=", "");
-            md.append(String.format("| %s | %s | %.4f | %.0f | %.0f | %.2f | %s | %s | %s |%n", r.engine(), ef,
+            double cores1 = num(f, "ef=" + ef + ".threads=1.server_cores");
+            md.append(String.format("| %s | %s | %.4f | %.0f | %.0f | %.2f | %s | %s | %s | %s |%n", r.engine(), ef,
                     r.recall(), r.qps1(), r.qps2(), r.qps2() / r.qps1(),
                     server ? figure(f, "ef=" + ef + ".threads=1.server_cores") : "-",
+                    server && !Double.isNaN(cores1) ? String.format("%.2f", 1000 * cores1 / r.qps1()) : "-",
                     server ? figure(f, "ef=" + ef + ".threads=2.server_cores") : "-",
                     server ? figure(f, "ef=" + ef + ".threads=1.client_cores") : "-"));
         }
