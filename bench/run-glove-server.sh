@@ -8,11 +8,14 @@
 #      (M=16, efConstruction=200, COSINE), the ef sweep with nq=1/topK=10, searchParams(ef), Eventually, on 1
 #      and 2 client threads; the server's CPU idle and per pass; an idle and a 1-thread search window with
 #      per-thread CPU and (PROFILE=1) JFR recordings, aggregated into bench/target/glove-server/profile/
-#   4. the glove-server section of BENCHMARKS.md
-# Usage: bench/run-glove-server.sh
+#   4. "app": a fresh server again, in the quick-start order of an application (collection created with its
+#      index and loaded while empty, rows inserted without flush, searches at once): q/s, recall and server
+#      CPU per thread in consecutive windows while sealing, flushing and index builds go on behind them
+#   5. the glove-server section of BENCHMARKS.md
+# Usage: bench/run-glove-server.sh [all|app]   (app: step 4 alone, no BENCHMARKS.md update)
 #   env: EFS=64,128,200,256  PROFILE=1  PROFILE_EF=128  PROFILE_SECONDS=30  IDLE_SECONDS=15
 #        FAISS=run|keep (keep: reuse bench/target/glove-server/faiss.tsv of an earlier run with the same EFS)
-#        ELANUS_BENCH_PORT=19597  ELANUS_JAVA_OPTS (passed to the server JVM)
+#        APP_WINDOWS=8 (windows of PROFILE_SECONDS in step 4)  ELANUS_BENCH_PORT=19597  ELANUS_JAVA_OPTS (passed to the server JVM)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bin/java-env.sh
@@ -39,13 +42,13 @@ run_faiss() {
   OMP_WAIT_POLICY=PASSIVE "$venv/bin/python" bench/faiss_hnsw.py "$WORK" "$EFS" "$faiss_tsv"
 }
 
+# run_server FLOW: a fresh server driven by GloveServerBenchmark with -Dflow=FLOW (bench: the sweep; app: quick-start order).
 run_server() {
-  local port="${ELANUS_BENCH_PORT:-19597}" profile=false
+  local flow="$1" port="${ELANUS_BENCH_PORT:-19597}" profile=false
   [ "${PROFILE:-1}" = 1 ] && profile=true
-  rm -rf "$WORK/profile"
-  start_server "$port" "$WORK/server.log"
-  sdk_java -Xmx4g -Defs="$EFS" -Dprofile="$profile" -Dprofile.ef="${PROFILE_EF:-128}" \
-    -Dprofile.seconds="${PROFILE_SECONDS:-30}" -Didle.seconds="${IDLE_SECONDS:-15}" \
+  start_server "$port" "$WORK/server-$flow.log"
+  sdk_java -Xmx4g -Dflow="$flow" -Defs="$EFS" -Dprofile="$profile" -Dprofile.ef="${PROFILE_EF:-128}" \
+    -Dprofile.seconds="${PROFILE_SECONDS:-30}" -Didle.seconds="${IDLE_SECONDS:-15}" -Dapp.windows="${APP_WINDOWS:-8}" \
     io.elanus.bench.GloveServerBenchmark "http://127.0.0.1:$port" "$GLOVE_JSON" "$WORK" "$server_pid"
   stop_server
 }
@@ -65,16 +68,26 @@ analyse_recordings() {
 
 # The whole run is parsed before it starts (main is called on the last line), so editing this file meanwhile is safe.
 main() {
+  local what="${1:-all}"
+  case "$what" in all|app) ;; *) echo "usage: bench/run-glove-server.sh [all|app]" >&2; exit 2 ;; esac
   mkdir -p "$WORK"
   fetch_glove
   build_sdk_client
   sdk_java -Xmx4g io.elanus.bench.GlovePrepare "$GLOVE_JSON" "$WORK"
-  run_faiss
-  run_server
+  if [ "$what" = all ]; then
+    rm -rf "$WORK/profile"
+    run_faiss
+    run_server bench
+  else
+    rm -f "$WORK"/profile/app-*
+  fi
+  run_server app
   analyse_recordings
-  sdk_java io.elanus.bench.GloveServerReport "$WORK/section.md" "$WORK/glove-server-elanus.tsv" \
-    "$WORK/glove-server-figures.properties" "$faiss_tsv"
-  bench/update-section.sh glove-server "$WORK/section.md"
+  if [ "$what" = all ]; then
+    sdk_java io.elanus.bench.GloveServerReport "$WORK/section.md" "$WORK/glove-server-elanus.tsv" \
+      "$WORK/glove-server-figures.properties" "$WORK/glove-server-app.properties" "$faiss_tsv"
+    bench/update-section.sh glove-server "$WORK/section.md"
+  fi
 }
 
 main "$@"

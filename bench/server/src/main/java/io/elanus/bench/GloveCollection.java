@@ -141,9 +141,7 @@ final class GloveCollection implements AutoCloseable {
      */
     double buildIndex(IndexParam.IndexType type, Map<String, Object> params) throws InterruptedException {
         long t0 = System.nanoTime();
-        client.createIndex(CreateIndexReq.builder().collectionName(NAME).sync(false)
-                .indexParams(List.of(IndexParam.builder().fieldName(FIELD).indexName(INDEX).indexType(type)
-                        .metricType(IndexParam.MetricType.COSINE).extraParams(params).build())).build());
+        createIndex(type, params);
         while (true) {
             DescribeIndexResp.IndexDesc d = client.describeIndex(DescribeIndexReq.builder().collectionName(NAME)
                     .fieldName(FIELD).indexName(INDEX).build()).getIndexDescByIndexName(INDEX);
@@ -156,6 +154,13 @@ final class GloveCollection implements AutoCloseable {
             }
             Thread.sleep(200);
         }
+    }
+
+    /** Creates a COSINE index without waiting for any build. */
+    void createIndex(IndexParam.IndexType type, Map<String, Object> params) {
+        client.createIndex(CreateIndexReq.builder().collectionName(NAME).sync(false)
+                .indexParams(List.of(IndexParam.builder().fieldName(FIELD).indexName(INDEX).indexType(type)
+                        .metricType(IndexParam.MetricType.COSINE).extraParams(params).build())).build());
     }
 
     void load() throws InterruptedException {

@@ -25,7 +25,8 @@ import static io.elanus.bench.Measurements.log;
  * <p>
  * Usage: GloveServerBenchmark uri glove.json workDir serverPid, with system properties {@code efs}
  * (default 64,128,200,256), {@code profile} (true: JFR recordings), {@code profile.ef} (128),
- * {@code profile.seconds} (30) and {@code idle.seconds} (15). Writes into workDir:
+ * {@code profile.seconds} (30) and {@code idle.seconds} (15); {@code flow=app} (with {@code app.windows}, 8)
+ * runs {@link #appFlow} instead, into glove-server-app.properties. Writes into workDir:
  * glove-server-elanus.tsv (the sweep), glove-server-figures.properties (ingest, build, CPU figures) and
  * profile/ (per-thread CPU tables, and idle.jfr and search.jfr when profiling).
  */
@@ -65,6 +66,11 @@ public final class GloveServerBenchmark {
         Path profileDir = Files.createDirectories(work.resolve("profile"));
         try (GloveCollection collection = new GloveCollection(uri, data)) {
             GloveServerBenchmark bench = new GloveServerBenchmark(collection, data, serverPid, profileDir);
+            if (System.getProperty("flow", "bench").equals("app")) {
+                bench.appFlow(Integer.getInteger("app.windows", 8), profileSeconds, profileEf, truth, profile);
+                bench.store(work.resolve("glove-server-app.properties"));
+                return;
+            }
             bench.ingest();
             bench.index();
             bench.idle(idleSeconds, profile);
@@ -74,10 +80,67 @@ public final class GloveServerBenchmark {
             }
             bench.searchWindow(profileEf, profileSeconds, profile);
             ResultsFile.write(work.resolve("glove-server-elanus.tsv"), data, results);
-            try (Writer w = Files.newBufferedWriter(work.resolve("glove-server-figures.properties"))) {
-                bench.figures.store(w, "GloveServerBenchmark");
+            bench.store(work.resolve("glove-server-figures.properties"));
+        }
+    }
+
+    private void store(Path file) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file)) {
+            figures.store(w, "GloveServerBenchmark");
+        }
+    }
+
+    /**
+     * The quick-start order of an application (flow=app): the collection is created with its HNSW index and
+     * loaded while empty, the rows are inserted (1 client, no flush), and one client thread searches at once,
+     * in consecutive windows of {@code seconds}: queries/s, recall@10 of the queries answered, and the server's
+     * CPU per thread while sealing, flushing and index builds go on behind the searches (the first window with
+     * a flight recording when profiling).
+     */
+    private void appFlow(int windows, int seconds, int ef, int[] truth, boolean profile) throws Exception {
+        collection.recreate(CONSISTENCY);
+        collection.createIndex(IndexParam.IndexType.HNSW, Map.of("M", AnnSetup.M, "efConstruction", AnnSetup.EF_CONSTRUCTION));
+        collection.load();
+        double rate = collection.insert(1);
+        log("app flow: inserted %d rows at %.0f rows/s, no flush", data.baseCount(), rate);
+        put("app.ingest.rows_per_s", rate);
+        Map<String, Object> params = Map.of("ef", ef);
+        put("app.ef", ef);
+        put("app.window_s", seconds);
+        int next = 0;
+        for (int i = 0; i < windows; i++) {
+            Window w = Window.open(this, "app-" + i, profile && i == 0);
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            int done = 0;
+            long hits = 0;
+            while (System.nanoTime() < end) {
+                int q = next++ % data.queries().length;
+                int[] found = collection.search(data.queries()[q], params, CONSISTENCY);
+                hits += overlap(found, truth, q);
+                done++;
+            }
+            double qps = done / (seconds + (System.nanoTime() - end) / 1e9);
+            double cores = w.close(qps);
+            double recall = hits / (done * (double) AnnSetup.K);
+            log("app flow window %d (%d s): %.0f q/s, recall@10 %.4f, server %.3f cores", i, seconds, qps, recall, cores);
+            put("app.window." + i + ".qps", qps);
+            put("app.window." + i + ".recall", recall);
+            put("app.window." + i + ".server_cores", cores);
+        }
+    }
+
+    private static int overlap(int[] found, int[] truth, int q) {
+        int hits = 0;
+        for (int i = 0; i < AnnSetup.K; i++) {
+            int want = truth[q * AnnSetup.GROUND_TRUTH_K + i];
+            for (int j = 0; j < Math.min(AnnSetup.K, found.length); j++) {
+                if (found[j] == want) {
+                    hits++;
+                    break;
+                }
             }
         }
+        return hits;
     }
 
     private void put(String key, double value) {

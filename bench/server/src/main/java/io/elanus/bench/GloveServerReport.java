@@ -15,7 +15,7 @@ import java.util.Properties;
  * The glove-server section of BENCHMARKS.md from what bench/run-glove-server.sh measured: the Elanus sweep
  * through the server with its CPU figures, FAISS's sweep in the same run (when it ran), ingest, and the
  * idle and search-window CPU.
- * Usage: GloveServerReport section.md elanus.tsv figures.properties [faiss.tsv]
+ * Usage: GloveServerReport section.md elanus.tsv figures.properties app.properties [faiss.tsv]
  */
 public final class GloveServerReport {
     /** The recall the issue's targets are stated at. */
@@ -26,12 +26,10 @@ public final class GloveServerReport {
 
     public static void main(String[] args) throws IOException {
         ResultsFile.Contents elanus = ResultsFile.read(Path.of(args[1]));
-        Properties f = new Properties();
-        try (Reader r = Files.newBufferedReader(Path.of(args[2]))) {
-            f.load(r);
-        }
-        List<AnnResult> faiss = args.length > 3 && Files.exists(Path.of(args[3]))
-                ? ResultsFile.read(Path.of(args[3])).results() : List.of();
+        Properties f = properties(Path.of(args[2]));
+        Properties app = Files.exists(Path.of(args[3])) ? properties(Path.of(args[3])) : new Properties();
+        List<AnnResult> faiss = args.length > 4 && Files.exists(Path.of(args[4]))
+                ? ResultsFile.read(Path.of(args[4])).results() : List.of();
         List<AnnResult> all = new ArrayList<>(elanus.results());
         all.addAll(faiss);
         DoubleSummaryStatistics load = all.stream().mapToDouble(AnnResult::loadAverage).filter(v -> !Double.isNaN(v))
@@ -83,11 +81,25 @@ public final class GloveServerReport {
         if (!faiss.isEmpty()) {
             md.append(String.format("| FAISS HNSW build, in process (s) | %.1f |%n", faiss.getFirst().buildSeconds()));
         }
-        md.append(String.format("%nServer CPU: %.3f cores while loaded and idle; %.3f cores (client %.3f) while one client"
+        md.append(String.format("%nServer CPU: %.3f cores while loaded and idle (with PROFILE=1 a flight recording runs then;"
+                        + " its sampler thread is part of that); %.3f cores (client %.3f) while one client"
                         + " thread searched at ef=%.0f for the profile window (%.0f q/s). Where it goes:"
                         + " [bench/PROFILE-search.md](bench/PROFILE-search.md).%n",
                 num(f, "idle.server_cores"), num(f, "window.server_cores"), num(f, "window.client_cores"),
                 num(f, "window.ef"), num(f, "window.qps")));
+        if (!app.isEmpty()) {
+            md.append(String.format("%nQuick-start order (a fresh server: collection created with its HNSW index and loaded while empty,"
+                    + " %d rows inserted by 1 client at %.0f rows/s without flush, then one client thread searching at ef=%.0f"
+                    + " at once), in consecutive windows%s. Until a growing segment is sealed (dataNode.segment.syncPeriod,"
+                    + " 600 s, or dataCoord.segment.maxSize) it is searched by brute force, hence recall 1.0.%n%n",
+                    elanus.vectors() - elanus.queries(), num(app, "app.ingest.rows_per_s"), num(app, "app.ef"),
+                    app.containsKey("app.window_s") ? String.format(" of %.0f s", num(app, "app.window_s")) : ""));
+            md.append("| window | q/s 1 thread | recall@10 | server cores |\n|---:|---:|---:|---:|\n");
+            for (int i = 0; app.containsKey("app.window." + i + ".qps"); i++) {
+                md.append(String.format("| %d | %.0f | %.4f | %.2f |%n", i, num(app, "app.window." + i + ".qps"),
+                        num(app, "app.window." + i + ".recall"), num(app, "app.window." + i + ".server_cores")));
+            }
+        }
         md.append("\nTargets (issue 10): 1 thread at recall@10 >= 0.95 at least FAISS's queries/s at that recall;"
                 + " 2 threads at least 1.8x 1 thread; ingest >= 70,000 rows/s with one client, >= 100,000 with two.\n");
         md.append("<!-- glove-server:end -->\n");
@@ -101,6 +113,14 @@ public final class GloveServerReport {
         return best.map(r -> String.format("%s at recall@10 >= %.2f: %.0f q/s on 1 thread (%s, recall %.3f).%n", who,
                 TARGET_RECALL, r.qps1(), r.search(), r.recall()))
                 .orElse(String.format("%s reached no recall@10 >= %.2f in this sweep.%n", who, TARGET_RECALL));
+    }
+
+    private static Properties properties(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        return p;
     }
 
     private static double num(Properties f, String key) {
