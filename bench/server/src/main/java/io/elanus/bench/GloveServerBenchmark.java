@@ -25,7 +25,7 @@ import static io.elanus.bench.Measurements.log;
  * <p>
  * Usage: GloveServerBenchmark uri glove.json workDir serverPid, with system properties {@code efs}
  * (default 64,128,200,256), {@code profile} (true: JFR recordings), {@code profile.ef} (128),
- * {@code profile.seconds} (30) and {@code idle.seconds} (15); {@code flow=app} (with {@code app.windows}, 8)
+ * {@code profile.seconds} (30) and {@code idle.seconds} (15); {@code flow=app} (with {@code app.windows}, 24)
  * runs {@link #appFlow} instead, into glove-server-app.properties. Writes into workDir:
  * glove-server-elanus.tsv (the sweep), glove-server-figures.properties (ingest, build, CPU figures) and
  * profile/ (per-thread CPU tables, and idle.jfr and search.jfr when profiling).
@@ -67,7 +67,7 @@ public final class GloveServerBenchmark {
         try (GloveCollection collection = new GloveCollection(uri, data)) {
             GloveServerBenchmark bench = new GloveServerBenchmark(collection, data, serverPid, profileDir);
             if (System.getProperty("flow", "bench").equals("app")) {
-                bench.appFlow(Integer.getInteger("app.windows", 8), profileSeconds, profileEf, truth, profile);
+                bench.appFlow(Integer.getInteger("app.windows", 24), profileSeconds, profileEf, truth, profile);
                 bench.store(work.resolve("glove-server-app.properties"));
                 return;
             }
@@ -122,10 +122,12 @@ public final class GloveServerBenchmark {
             double qps = done / (seconds + (System.nanoTime() - end) / 1e9);
             double cores = w.close(qps);
             double recall = hits / (done * (double) AnnSetup.K);
-            log("app flow window %d (%d s): %.0f q/s, recall@10 %.4f, server %.3f cores", i, seconds, qps, recall, cores);
+            log("app flow window %d (%d s): %.0f q/s, recall@10 %.4f, server %.3f cores, index builds %.3f", i, seconds,
+                    qps, recall, cores, w.indexBuildCores);
             put("app.window." + i + ".qps", qps);
             put("app.window." + i + ".recall", recall);
             put("app.window." + i + ".server_cores", cores);
+            put("app.window." + i + ".index_build_cores", w.indexBuildCores);
         }
     }
 
@@ -246,6 +248,8 @@ public final class GloveServerBenchmark {
         private final ProcessCpu.Snapshot serverStart;
         private final ProcessCpu.Snapshot clientStart;
         private double clientCores;
+        /** The server's index-build threads (indexnode-build, hnsw-build) over the window, in cores. */
+        private double indexBuildCores;
 
         private Window(GloveServerBenchmark bench, String name, boolean record) {
             this.bench = bench;
@@ -279,6 +283,8 @@ public final class GloveServerBenchmark {
                     Double.isNaN(qps) ? "" : String.format("; %.0f queries/s", qps)));
             out.append(String.format("%nserver threads by group (cores)%n"));
             ProcessCpu.byGroup(threads).forEach((g, c) -> out.append(String.format("  %.3f  %s%n", c, g)));
+            indexBuildCores = threads.stream().filter(t -> t.name().startsWith("hnsw-build") || t.name().startsWith("indexnode-build"))
+                    .mapToDouble(ProcessCpu.ThreadCores::cores).sum();
             out.append(String.format("%nserver threads (cores)%n"));
             threads.forEach(t -> out.append(String.format("  %.3f  %s (tid %d)%n", t.cores(), t.name(), t.tid())));
             Files.writeString(bench.profileDir.resolve(name + "-threads.txt"), out);

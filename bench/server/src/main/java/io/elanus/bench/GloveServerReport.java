@@ -94,11 +94,17 @@ public final class GloveServerReport {
                     + " 600 s, or dataCoord.segment.maxSize) it is searched by brute force, hence recall 1.0.%n%n",
                     elanus.vectors() - elanus.queries(), num(app, "app.ingest.rows_per_s"), num(app, "app.ef"),
                     app.containsKey("app.window_s") ? String.format(" of %.0f s", num(app, "app.window_s")) : ""));
-            md.append("| window | q/s 1 thread | recall@10 | server cores |\n|---:|---:|---:|---:|\n");
+            // Runs before the index-build column existed have no such figures: the column is left out then.
+            boolean builds = app.containsKey("app.window.0.index_build_cores");
+            md.append("| window | q/s 1 thread | recall@10 | server cores |").append(builds ? " of which index builds |" : "")
+                    .append("\n|---:|---:|---:|---:|").append(builds ? "---:|" : "").append('\n');
             for (int i = 0; app.containsKey("app.window." + i + ".qps"); i++) {
-                md.append(String.format("| %d | %.0f | %.4f | %.2f |%n", i, num(app, "app.window." + i + ".qps"),
-                        num(app, "app.window." + i + ".recall"), num(app, "app.window." + i + ".server_cores")));
+                md.append(String.format("| %d | %.0f | %.4f | %.2f |", i, num(app, "app.window." + i + ".qps"),
+                        num(app, "app.window." + i + ".recall"), num(app, "app.window." + i + ".server_cores")))
+                        .append(builds ? " " + figure(app, "app.window." + i + ".index_build_cores") + " |" : "").append('\n');
             }
+            md.append("\nPer-thread CPU of each window (index builds: `hnsw-build-#`, `indexnode-build-#`):"
+                    + " `bench/target/glove-server/profile/app-N-threads.txt`; read in bench/PROFILE-search.md.\n");
         }
         md.append("\nTargets (issue 10): 1 thread at recall@10 >= 0.95 at least FAISS's queries/s at that recall;"
                 + " 2 threads at least 1.8x 1 thread; ingest >= 70,000 rows/s with one client, >= 100,000 with two.\n");

@@ -112,6 +112,7 @@ public final class JfrTop {
         Samples cpuTime = new Samples();
         Samples nativeSamples = new Samples();
         Tally allocation = new Tally();
+        Set<Long> allocatingThreads = new HashSet<>();
         Tally threadLoad = new Tally();
         Map<String, Integer> threadLoadCount = new HashMap<>();
         long gcCount = 0;
@@ -127,6 +128,11 @@ public final class JfrTop {
                 case "jdk.CPUTimeSample" -> cpuTime.add(e);
                 case "jdk.NativeMethodSample" -> nativeSamples.add(e);
                 case "jdk.ObjectAllocationSample" -> {
+                    // A thread's first sample weighs everything it allocated since it started, before the recording.
+                    RecordedThread thread = e.getThread("eventThread");
+                    if (thread == null || allocatingThreads.add(thread.getId())) {
+                        continue;
+                    }
                     RecordedStackTrace st = e.getStackTrace();
                     String site = st == null ? "?" : st.getFrames().stream().map(JfrTop::method)
                             .filter(m -> m.startsWith(PROJECT)).findFirst()
@@ -167,7 +173,7 @@ public final class JfrTop {
         execution.print(out, "jdk.ExecutionSample", rows);
         cpuTime.print(out, "jdk.CPUTimeSample", rows);
         nativeSamples.print(out, "jdk.NativeMethodSample", rows);
-        allocation.print(out, "allocation by first io.elanus frame [class]", rows, "MB sampled");
+        allocation.print(out, "allocation by first io.elanus frame [class] (each thread's first sample left out)", rows, "MB sampled");
         if (!threadLoadCount.isEmpty()) {
             out.append(String.format("%njdk.ThreadCPULoad: mean share of the machine (user + system; 1.0 = all %d cores)%n", cores));
             List<Map.Entry<String, Double>> mean = new ArrayList<>();
