@@ -15,7 +15,8 @@
 # Usage: bench/run-glove-server.sh [all|app]   (app: step 4 alone, no BENCHMARKS.md update)
 #   env: EFS=64,128,200,256  PROFILE=1  PROFILE_EF=128  PROFILE_SECONDS=30  IDLE_SECONDS=15
 #        FAISS=run|keep (keep: reuse bench/target/glove-server/faiss.tsv of an earlier run with the same EFS)
-#        APP_WINDOWS=24 (windows of PROFILE_SECONDS in step 4; 24 x 30 s reaches the 600 s seal and the build)  ELANUS_BENCH_PORT=19597  ELANUS_JAVA_OPTS (passed to the server JVM)
+#        APP_WINDOWS=24 (windows of PROFILE_SECONDS in step 4; 24 x 30 s reaches the 600 s seal and the build)
+#        ELANUS_BENCH_PORT=19597  ELANUS_JAVA_OPTS (passed to the server JVM)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bin/java-env.sh
