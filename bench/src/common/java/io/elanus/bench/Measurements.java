@@ -16,9 +16,26 @@ final class Measurements {
         int[] search(float[] query) throws Exception;
     }
 
+    /** Told about each timed pass, e.g. to measure what a server spends meanwhile. */
+    interface PassObserver {
+        PassObserver NONE = new PassObserver() {
+            @Override
+            public void starting(int threads) {
+            }
+
+            @Override
+            public void finished(int threads, double queriesPerSecond) {
+            }
+        };
+
+        void starting(int threads);
+
+        void finished(int threads, double queriesPerSecond);
+    }
+
     static AnnResult measure(String engine, String build, String search, double buildSeconds, int[] truth, GloveData data,
                              Searcher s) throws Exception {
-        return measure(engine, build, search, buildSeconds, truth, data, AnnSetup.QUERIES, s);
+        return measure(engine, build, search, buildSeconds, truth, data, AnnSetup.QUERIES, s, PassObserver.NONE);
     }
 
     /**
@@ -27,7 +44,7 @@ final class Measurements {
      * shared: the best pass is the one least disturbed by other work).
      */
     static AnnResult measure(String engine, String build, String search, double buildSeconds, int[] truth, GloveData data,
-                             int timed, Searcher s) throws Exception {
+                             int timed, Searcher s, PassObserver observer) throws Exception {
         int[][] found = new int[AnnSetup.QUERIES][];
         for (int q = 0; q < AnnSetup.QUERIES; q++) {
             found[q] = s.search(data.queries()[q]);
@@ -35,13 +52,21 @@ final class Measurements {
         double qps1 = 0;
         double qps2 = 0;
         for (int pass = 0; pass < AnnSetup.PASSES; pass++) {
-            qps1 = Math.max(qps1, timed / parallelSeconds(1, timed, data, s));
-            qps2 = Math.max(qps2, timed / parallelSeconds(2, timed, data, s));
+            qps1 = Math.max(qps1, timedPass(1, timed, data, s, observer));
+            qps2 = Math.max(qps2, timedPass(2, timed, data, s, observer));
         }
         double recall = GroundTruth.recall(found, truth);
         double load = loadAverage();
         log("%-30s %-18s %-12s recall@10=%.4f qps1=%.0f qps2=%.0f load=%.2f", engine, build, search, recall, qps1, qps2, load);
         return new AnnResult(engine, build, search, buildSeconds, recall, qps1, qps2, load);
+    }
+
+    private static double timedPass(int threads, int timed, GloveData data, Searcher s, PassObserver observer)
+            throws Exception {
+        observer.starting(threads);
+        double qps = timed / parallelSeconds(threads, timed, data, s);
+        observer.finished(threads, qps);
+        return qps;
     }
 
     /** Seconds to run the first {@code timed} queries on {@code threads} threads, each taking the next query. */

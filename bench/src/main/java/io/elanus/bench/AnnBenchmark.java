@@ -5,7 +5,6 @@ import io.elanus.vector.FlatSearch;
 import io.elanus.vector.FloatQueries;
 import io.elanus.vector.IndexSpec;
 import io.elanus.vector.MetricType;
-import io.elanus.vector.SearchHits;
 import io.elanus.vector.VectorIndex;
 import io.elanus.vector.VectorIndexes;
 import io.milvus.grpc.DataType;
@@ -13,14 +12,11 @@ import io.milvus.grpc.DataType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.elanus.bench.AnnSetup.EFS;
-import static io.elanus.bench.AnnSetup.GROUND_TRUTH_K;
 import static io.elanus.bench.AnnSetup.K;
 import static io.elanus.bench.AnnSetup.NPROBES;
 import static io.elanus.bench.AnnSetup.QUERIES;
@@ -47,7 +43,7 @@ public final class AnnBenchmark {
         long t0 = System.nanoTime();
         GloveData data = GloveData.load(json, QUERIES, AnnSetup.SEED);
         log("loaded %d base vectors, %d queries in %.1fs", data.baseCount(), QUERIES, secs(t0));
-        int[] truth = groundTruth(data, GroundTruth.file(work));
+        int[] truth = GroundTruth.readOrCompute(data, work);
         List<AnnResult> results = new ArrayList<>();
         FloatVectorColumn column = new FloatVectorColumn(DataType.FloatVector, data.dim(), data.base(), new BitSet());
 
@@ -75,38 +71,11 @@ public final class AnnBenchmark {
                     q -> ivfIndex.search(new FloatQueries(data.dim(), new float[][]{q}), K, null, params).rows()));
         }
         results.add(measure("Elanus FLAT (brute force)", "-", "-", 0, truth, data, 500,
-                q -> FlatSearch.search(column, MetricType.COSINE, new FloatQueries(data.dim(), new float[][]{q}), K, null).rows()));
+                q -> FlatSearch.search(column, MetricType.COSINE, new FloatQueries(data.dim(), new float[][]{q}), K, null).rows(),
+                Measurements.PassObserver.NONE));
 
         results.addAll(Engines.others(data, truth, work));
         ResultsFile.write(resultsFile, data, results);
         log("wrote %s", resultsFile);
-    }
-
-    /** Exact top-100 COSINE neighbours of every query, read from {@code cache} or computed (on 2 threads) and cached. */
-    private static int[] groundTruth(GloveData data, Path cache) throws Exception {
-        if (Files.exists(cache)) {
-            return GroundTruth.read(cache);
-        }
-        long t0 = System.nanoTime();
-        FloatVectorColumn column = new FloatVectorColumn(DataType.FloatVector, data.dim(), data.base(), new BitSet());
-        int[] gt = new int[QUERIES * GROUND_TRUTH_K];
-        int batch = 50;
-        AtomicInteger next = new AtomicInteger();
-        Thread[] pool = new Thread[2];
-        for (int t = 0; t < pool.length; t++) {
-            pool[t] = Thread.ofPlatform().start(() -> {
-                for (int from = next.getAndAdd(batch); from < QUERIES; from = next.getAndAdd(batch)) {
-                    float[][] qs = Arrays.copyOfRange(data.queries(), from, Math.min(QUERIES, from + batch));
-                    SearchHits hits = FlatSearch.search(column, MetricType.COSINE, new FloatQueries(data.dim(), qs), GROUND_TRUTH_K, null);
-                    System.arraycopy(hits.rows(), 0, gt, from * GROUND_TRUTH_K, hits.rows().length);
-                }
-            });
-        }
-        for (Thread t : pool) {
-            t.join();
-        }
-        log("ground truth (exact top-%d of %d queries) in %.1fs", GROUND_TRUTH_K, QUERIES, secs(t0));
-        GroundTruth.write(cache, gt);
-        return gt;
     }
 }

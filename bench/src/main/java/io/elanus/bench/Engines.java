@@ -14,18 +14,4 @@ final class Engines {
         out.addAll(JVectorHnsw.run(data, truth));
         return out;
     }
-
-    /** A unit-length copy (Lucene's DOT_PRODUCT needs unit vectors; ranking equals cosine). */
-    static float[] unit(float[] v, int off, int dim) {
-        double sq = 0;
-        for (int i = 0; i < dim; i++) {
-            sq += (double) v[off + i] * v[off + i];
-        }
-        float[] u = new float[dim];
-        float s = sq == 0 ? 0 : (float) (1 / Math.sqrt(sq));
-        for (int i = 0; i < dim; i++) {
-            u[i] = v[off + i] * s;
-        }
-        return u;
-    }
 }

@@ -50,7 +50,7 @@ final class LuceneHnsw {
             try (IndexWriter writer = new IndexWriter(directory, config)) {
                 for (int i = 0; i < data.baseCount(); i++) {
                     Document doc = new Document();
-                    doc.add(new KnnFloatVectorField("v", Engines.unit(data.base(), i * dim, dim), VectorSimilarityFunction.DOT_PRODUCT));
+                    doc.add(new KnnFloatVectorField("v", GroundTruth.unit(data.base(), i * dim, dim), VectorSimilarityFunction.DOT_PRODUCT));
                     writer.addDocument(doc);
                 }
                 writer.commit();
@@ -65,7 +65,7 @@ final class LuceneHnsw {
                 for (int ef : AnnSetup.EFS) {
                     int beam = Math.max(ef, AnnSetup.K);
                     out.add(Measurements.measure("Lucene " + Version.LATEST + " HNSW", build, "ef=" + ef, buildSeconds, truth, data, q -> {
-                        TopDocs top = searcher.search(new KnnFloatVectorQuery("v", Engines.unit(q, 0, dim), beam), beam);
+                        TopDocs top = searcher.search(new KnnFloatVectorQuery("v", GroundTruth.unit(q, 0, dim), beam), beam);
                         int n = Math.min(AnnSetup.K, top.scoreDocs.length);
                         int[] ids = new int[n];
                         ScoreDoc[] docs = top.scoreDocs;
