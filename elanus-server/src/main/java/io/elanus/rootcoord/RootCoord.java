@@ -74,8 +74,15 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
         ticks.report(proxyId, safeTs);
     }
 
+    @Override
     public void addCollectionListener(CollectionListener listener) {
         listeners.add(listener);
+    }
+
+    /** Not under the lock: it changes no state of this rootcoord, only forwards the proxy's word to the listeners. */
+    @Override
+    public void invalidateCollectionMetaCache(String db, String collectionName, long collectionId) {
+        listeners.forEach(l -> l.onCollectionMetaInvalidated(db, collectionName, collectionId));
     }
 
     @Override
