@@ -18,6 +18,8 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.milvus.grpc.StateCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -32,10 +34,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The proxy: serves the Milvus gRPC API, schedules tasks, writes DML to the WAL and sends the
- * time ticks. Talks to the other roles only through their client interfaces.
+ * time ticks. Talks to the other roles only through their client interfaces, and keeps what it reads
+ * of them in its {@link MetaCache}.
  */
 public final class Proxy extends RoleComponent {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Proxy.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
     /** Who writes the DML channels' time ticks: the proxy itself (standalone) or rootcoord from every proxy's reports (cluster). */
     public enum TimeTicks { WRITTEN_BY_PROXY, AGGREGATED_BY_ROOTCOORD }
 
