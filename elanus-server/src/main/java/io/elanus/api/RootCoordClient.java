@@ -18,12 +18,6 @@ public interface RootCoordClient {
     long allocTimestamp();
 
     /**
-     * Subscribes to collection events (created, dropped, partitions). Events are delivered in the order
-     * rootcoord applied them; a remote subscription re-subscribes after a broken stream.
-     */
-    void addCollectionListener(CollectionListener listener);
-
-    /**
      * Reserves {@code count} consecutive timestamps; returns the first. They are as fresh as the
      * call: a caller that needs "now" later must not use what is left of a range.
      */
@@ -84,4 +78,18 @@ public interface RootCoordClient {
     List<String> listAliases(String db, String collectionOrEmpty);
 
     List<String> aliasesOf(CollectionInfo collection);
+
+    /**
+     * Subscribes to the collection events; returns once subscribed. In another process the listener runs on
+     * a thread of the subscription, and the rootcoord's DDL waits for it; {@link CollectionListener#onCollectionEventsMissed}
+     * runs after a broken stream is re-opened.
+     */
+    void addCollectionListener(CollectionListener listener);
+
+    /**
+     * Milvus's InvalidateCollectionMetaCache: every collection listener (every proxy's meta cache) hears
+     * {@link CollectionListener#onCollectionMetaInvalidated} before this returns. A proxy calls it after a
+     * DDL, so that no proxy keeps serving what the DDL changed.
+     */
+    void invalidateCollectionMetaCache(String db, String collectionName, long collectionId);
 }

@@ -15,4 +15,8 @@ public interface SegmentListener {
 
     default void onIndexCreated(io.elanus.proto.IndexMeta index) {
     }
+
+    /** Events may have been missed (the stream that carries them broke and was re-opened): re-read what is followed. */
+    default void onSegmentEventsMissed() {
+    }
 }

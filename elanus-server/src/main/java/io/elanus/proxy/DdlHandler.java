@@ -31,18 +31,23 @@ import io.milvus.grpc.ShowType;
 import java.util.List;
 import java.util.Set;
 
-/** Databases, collections, partitions and aliases: the proxy side of DDL (validation, then rootcoord). */
+/**
+ * Databases, collections, partitions and aliases: the proxy side of DDL (validation, then rootcoord).
+ * Every DDL ends with the meta caches forgetting what it touched, whether it succeeded or not ({@link MetaExpiry}).
+ */
 final class DdlHandler {
     private final RootCoordClient rootCoord;
     private final DataCoordClient dataCoord;
     private final QueryCoordClient queryCoord;
+    private final MetaExpiry expiry;
     private final Config config;
     private final SchemaValidator schemas;
 
-    DdlHandler(RootCoordClient rootCoord, DataCoordClient dataCoord, QueryCoordClient queryCoord, Config config) {
+    DdlHandler(RootCoordClient rootCoord, DataCoordClient dataCoord, QueryCoordClient queryCoord, MetaExpiry expiry, Config config) {
         this.rootCoord = rootCoord;
         this.dataCoord = dataCoord;
         this.queryCoord = queryCoord;
+        this.expiry = expiry;
         this.config = config;
         this.schemas = new SchemaValidator(config);
     }
@@ -64,7 +69,19 @@ final class DdlHandler {
             throw new MilvusException(MilvusError.DATABASE_INVALID_NAME,
                     "database name couldn't be empty: " + MilvusError.DATABASE_INVALID_NAME.message + "[database=]");
         }
-        rootCoord.dropDatabase(name);
+        try {
+            rootCoord.dropDatabase(name);
+        } finally {
+            expiry.database(name);
+        }
+    }
+
+    void alterDatabase(String name, List<KeyValuePair> set, List<String> deleteKeys) {
+        try {
+            rootCoord.alterDatabase(name, set, deleteKeys);
+        } finally {
+            expiry.database(name);
+        }
     }
 
     /** Milvus checks the name first (an empty one is refused, not treated as "nothing to drop"). */
@@ -72,7 +89,11 @@ final class DdlHandler {
         if (name.trim().isEmpty()) {
             throw MilvusException.invalidParameter("collection name should not be empty");
         }
-        rootCoord.dropCollection(db, name);
+        try {
+            rootCoord.dropCollection(db, name);
+        } finally {
+            expiry.collection(db, name, 0);
+        }
     }
 
     ListDatabasesResponse listDatabases() {
@@ -119,12 +140,29 @@ final class DdlHandler {
             throw MilvusException.invalidParameter("num_partitions should only be specified with partition key field enabled");
         }
         ConsistencyLevel level = req.getConsistencyLevel() == ConsistencyLevel.UNRECOGNIZED ? ConsistencyLevel.Bounded : req.getConsistencyLevel();
-        rootCoord.createCollection(db, validated, shards, level, req.getPropertiesList(), numPartitions);
+        try {
+            rootCoord.createCollection(db, validated, shards, level, req.getPropertiesList(), numPartitions);
+        } finally {
+            expiry.collection(db, name, 0);
+        }
     }
 
     void renameCollection(String db, String oldName, String newDb, String newName) {
         Names.validate("collection", newName, maxName());
-        rootCoord.renameCollection(db, oldName, newDb, newName);
+        try {
+            rootCoord.renameCollection(db, oldName, newDb, newName);
+        } finally {
+            expiry.collection(db, oldName, 0);
+            expiry.collection(newDb.isEmpty() ? db : newDb, newName, 0);
+        }
+    }
+
+    void alterCollection(String db, String name, List<KeyValuePair> set, List<String> deleteKeys) {
+        try {
+            rootCoord.alterCollection(db, name, set, deleteKeys);
+        } finally {
+            expiry.collection(db, name, 0);
+        }
     }
 
     DescribeCollectionResponse describeCollection(String db, String name, long id) {
@@ -205,7 +243,11 @@ final class DdlHandler {
         if (c.getPartitionsList().stream().anyMatch(p -> p.getName().equals(partition))) {
             throw MilvusException.invalidParameter("partition already exists[partition=" + partition + "]");
         }
-        rootCoord.createPartition(db, collection, partition);
+        try {
+            rootCoord.createPartition(db, collection, partition);
+        } finally {
+            expiry.collection(db, collection, c.getId());
+        }
     }
 
     void dropPartition(String db, String collection, String partition) {
@@ -215,7 +257,11 @@ final class DdlHandler {
                 throw MilvusException.invalidParameter("partition cannot be dropped, partition is loaded, please release it first");
             }
         });
-        rootCoord.dropPartition(db, collection, partition);
+        try {
+            rootCoord.dropPartition(db, collection, partition);
+        } finally {
+            expiry.collection(db, collection, c.getId());
+        }
     }
 
     boolean hasPartition(String db, String collection, String partition) {
@@ -246,11 +292,29 @@ final class DdlHandler {
 
     void createAlias(String db, String alias, String collection) {
         Names.validate("alias", alias, maxName());
-        rootCoord.createAlias(db, alias, collection);
+        try {
+            rootCoord.createAlias(db, alias, collection);
+        } finally {
+            expiry.collection(db, alias, 0);
+            expiry.collection(db, collection, 0);
+        }
     }
 
     void alterAlias(String db, String alias, String collection) {
         Names.validate("alias", alias, maxName());
-        rootCoord.alterAlias(db, alias, collection);
+        try {
+            rootCoord.alterAlias(db, alias, collection);
+        } finally {
+            expiry.collection(db, alias, 0);
+            expiry.collection(db, collection, 0);
+        }
+    }
+
+    void dropAlias(String db, String alias) {
+        try {
+            rootCoord.dropAlias(db, alias);
+        } finally {
+            expiry.collection(db, alias, 0);
+        }
     }
 }

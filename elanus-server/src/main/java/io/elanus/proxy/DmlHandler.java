@@ -40,15 +40,17 @@ import java.util.Map;
  */
 final class DmlHandler {
     private final RootCoordClient rootCoord;
+    private final MetaCache meta;
     private final DataCoordClient dataCoord;
     private final Wal wal;
     private final QueryHandler queries;
     private final String defaultPartition;
     private final long sourceId;
 
-    DmlHandler(RootCoordClient rootCoord, DataCoordClient dataCoord, Wal wal, QueryHandler queries,
+    DmlHandler(RootCoordClient rootCoord, MetaCache meta, DataCoordClient dataCoord, Wal wal, QueryHandler queries,
                String defaultPartition, long sourceId) {
         this.rootCoord = rootCoord;
+        this.meta = meta;
         this.dataCoord = dataCoord;
         this.wal = wal;
         this.queries = queries;
@@ -57,7 +59,7 @@ final class DmlHandler {
     }
 
     MutationResult insert(String db, InsertRequest req, long ts) {
-        CollectionInfo c = rootCoord.describeCollection(db, req.getCollectionName());
+        CollectionInfo c = meta.collection(db, req.getCollectionName());
         CollectionSchema schema = c.getSchema();
         int rows = req.getNumRows();
         boolean allowAutoId = "true".equalsIgnoreCase(TypeParams.get(c.getPropertiesList(), "allow_insert_auto_id").orElse("false"));
@@ -74,7 +76,7 @@ final class DmlHandler {
     }
 
     MutationResult upsert(String db, UpsertRequest req, long ts) {
-        CollectionInfo c = rootCoord.describeCollection(db, req.getCollectionName());
+        CollectionInfo c = meta.collection(db, req.getCollectionName());
         CollectionSchema schema = c.getSchema();
         int rows = req.getNumRows();
         List<FieldData> fields = InsertValidator.validateUpsert(schema, req.getFieldsDataList(), rows, req.getPartialUpdate());
@@ -95,7 +97,7 @@ final class DmlHandler {
     }
 
     MutationResult delete(String db, DeleteRequest req, long ts) {
-        CollectionInfo c = rootCoord.describeCollection(db, req.getCollectionName());
+        CollectionInfo c = meta.collection(db, req.getCollectionName());
         if (!req.getPartitionName().isEmpty()) {
             DdlHandler.partition(c, req.getPartitionName());
         }

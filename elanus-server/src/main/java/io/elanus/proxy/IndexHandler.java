@@ -31,15 +31,25 @@ final class IndexHandler {
     private final RootCoordClient rootCoord;
     private final DataCoordClient dataCoord;
     private final QueryCoordClient queryCoord;
+    private final MetaExpiry expiry;
 
-    IndexHandler(RootCoordClient rootCoord, DataCoordClient dataCoord, QueryCoordClient queryCoord) {
+    IndexHandler(RootCoordClient rootCoord, DataCoordClient dataCoord, QueryCoordClient queryCoord, MetaExpiry expiry) {
         this.rootCoord = rootCoord;
         this.dataCoord = dataCoord;
         this.queryCoord = queryCoord;
+        this.expiry = expiry;
     }
 
     void createIndex(String db, CreateIndexRequest req) {
         CollectionInfo c = rootCoord.describeCollection(db, req.getCollectionName());
+        try {
+            createIndex(c, req);
+        } finally {
+            expiry.collection(db, req.getCollectionName(), c.getId());
+        }
+    }
+
+    private void createIndex(CollectionInfo c, CreateIndexRequest req) {
         FieldSchema field = c.getSchema().getFieldsList().stream().filter(f -> f.getName().equals(req.getFieldName()))
                 .findFirst().orElseThrow(() -> new MilvusException(MilvusError.FIELD_NOT_FOUND,
                         "cannot create index on non-exist field: " + req.getFieldName()));
@@ -113,6 +123,14 @@ final class IndexHandler {
 
     void dropIndex(String db, String collection, String fieldName, String indexName) {
         CollectionInfo c = rootCoord.describeCollection(db, collection);
+        try {
+            dropIndex(c, fieldName, indexName);
+        } finally {
+            expiry.collection(db, collection, c.getId());
+        }
+    }
+
+    private void dropIndex(CollectionInfo c, String fieldName, String indexName) {
         List<IndexMeta> matching = dataCoord.indexes(c.getId()).stream()
                 .filter(i -> (indexName.isEmpty() || indexName.equals(i.getIndexName()))
                         && (fieldName.isEmpty() || fieldName.equals(fieldName(c, i.getFieldId()))))

@@ -35,30 +35,47 @@ final class LoadFlushHandler {
     private final DataCoordClient dataCoord;
     private final QueryCoordClient queryCoord;
     private final IndexHandler indexes;
+    private final MetaExpiry expiry;
 
-    LoadFlushHandler(RootCoordClient rootCoord, DataCoordClient dataCoord, QueryCoordClient queryCoord, IndexHandler indexes) {
+    LoadFlushHandler(RootCoordClient rootCoord, DataCoordClient dataCoord, QueryCoordClient queryCoord, IndexHandler indexes,
+                     MetaExpiry expiry) {
         this.rootCoord = rootCoord;
         this.dataCoord = dataCoord;
         this.queryCoord = queryCoord;
         this.indexes = indexes;
+        this.expiry = expiry;
     }
 
+    /** Load and release change what the proxies' caches hold of the collection: loaded partitions, shard leaders. */
     void load(String db, String collection, List<String> partitions, int replicas) {
         CollectionInfo c = rootCoord.describeCollection(db, collection);
-        if (replicas > 1) {
-            throw MilvusException.invalidParameter("replica number " + replicas + " exceeds the number of query nodes (1) of a standalone server");
+        try {
+            if (replicas > 1) {
+                throw MilvusException.invalidParameter("replica number " + replicas + " exceeds the number of query nodes (1) of a standalone server");
+            }
+            indexes.checkLoadable(c);
+            queryCoord.load(c.getId(), partitionIds(c, partitions), replicas);
+        } finally {
+            expiry.collection(db, collection, c.getId());
         }
-        indexes.checkLoadable(c);
-        queryCoord.load(c.getId(), partitionIds(c, partitions), replicas);
     }
 
     void releaseCollection(String db, String collection) {
-        queryCoord.releaseCollection(rootCoord.describeCollection(db, collection).getId());
+        CollectionInfo c = rootCoord.describeCollection(db, collection);
+        try {
+            queryCoord.releaseCollection(c.getId());
+        } finally {
+            expiry.collection(db, collection, c.getId());
+        }
     }
 
     void releasePartitions(String db, String collection, List<String> partitions) {
         CollectionInfo c = rootCoord.describeCollection(db, collection);
-        queryCoord.releasePartitions(c.getId(), partitionIds(c, partitions));
+        try {
+            queryCoord.releasePartitions(c.getId(), partitionIds(c, partitions));
+        } finally {
+            expiry.collection(db, collection, c.getId());
+        }
     }
 
     LoadState loadState(String db, String collection, List<String> partitions) {

@@ -11,7 +11,9 @@ import io.milvus.grpc.*;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -55,25 +57,44 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
     // ------------------------------------------------------------------ plumbing
 
     private static <T> void reply(StreamObserver<T> out, Supplier<T> body, Function<Status, T> onError) {
-        T response;
+        send(out, respond(body, onError));
+    }
+
+    /** The body's response, or the Milvus status of its failure in the RPC's response type. */
+    private static <T> T respond(Supplier<T> body, Function<Status, T> onError) {
         try {
-            response = body.get();
+            return body.get();
         } catch (MilvusException e) {
-            response = onError.apply(e.toStatus());
+            return onError.apply(e.toStatus());
         } catch (OutOfMemoryError e) {
             throw FailFast.halt("a request", e);
         } catch (RuntimeException | StackOverflowError e) {
             // A full, read-only or deleted data directory below the request: its own Milvus error, no stack trace.
             // Anything else unexpected is an internal error, logged with its stack trace by the translator.
             MilvusException failure = StorageErrors.toMilvus(e).orElseGet(() -> BoundaryErrors.toMilvus(e, "a request"));
-            response = onError.apply(failure.toStatus());
+            return onError.apply(failure.toStatus());
         }
+    }
+
+    private static <T> void send(StreamObserver<T> out, T response) {
         out.onNext(response);
         out.onCompleted();
     }
 
-    private static void replyStatus(StreamObserver<Status> out, Runnable body) {
-        reply(out, () -> {
+    /**
+     * Runs the request as a task of a scheduler queue: at once on this thread when the queue has room,
+     * else later on the thread that frees it, which then replies. A full queue refuses it at once.
+     */
+    private static <T> void queued(Consumer<Runnable> queue, StreamObserver<T> out, Supplier<T> body, Function<Status, T> onError) {
+        try {
+            queue.accept(() -> reply(out, body, onError));
+        } catch (MilvusException refused) {
+            send(out, onError.apply(refused.toStatus()));
+        }
+    }
+
+    private void ddlStatus(StreamObserver<Status> out, Runnable body) {
+        queued(scheduler::ddl, out, () -> {
             body.run();
             return OK;
         }, s -> s);
@@ -133,18 +154,16 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
 
     @Override
     public void createDatabase(CreateDatabaseRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             ddl.createDatabase(req.getDbName(), req.getPropertiesList());
-            return null;
-        }));
+        });
     }
 
     @Override
     public void dropDatabase(DropDatabaseRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             ddl.dropDatabase(req.getDbName());
-            return null;
-        }));
+        });
     }
 
     @Override
@@ -161,28 +180,25 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
 
     @Override
     public void alterDatabase(AlterDatabaseRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
-            rootCoord.alterDatabase(db(req.getDbName()), req.getPropertiesList(), req.getDeleteKeysList());
-            return null;
-        }));
+        ddlStatus(out, () -> {
+            ddl.alterDatabase(db(req.getDbName()), req.getPropertiesList(), req.getDeleteKeysList());
+        });
     }
 
     // ------------------------------------------------------------------ collections
 
     @Override
     public void createCollection(CreateCollectionRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             ddl.createCollection(db(req.getDbName()), req);
-            return null;
-        }));
+        });
     }
 
     @Override
     public void dropCollection(DropCollectionRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             ddl.dropCollection(db(req.getDbName()), req.getCollectionName());
-            return null;
-        }));
+        });
     }
 
     @Override
@@ -216,36 +232,32 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
 
     @Override
     public void renameCollection(RenameCollectionRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             ddl.renameCollection(db(req.getDbName()), req.getOldName(), req.getNewDBName(), req.getNewName());
-            return null;
-        }));
+        });
     }
 
     @Override
     public void alterCollection(AlterCollectionRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
-            rootCoord.alterCollection(db(req.getDbName()), req.getCollectionName(), req.getPropertiesList(), req.getDeleteKeysList());
-            return null;
-        }));
+        ddlStatus(out, () -> {
+            ddl.alterCollection(db(req.getDbName()), req.getCollectionName(), req.getPropertiesList(), req.getDeleteKeysList());
+        });
     }
 
     // ------------------------------------------------------------------ partitions
 
     @Override
     public void createPartition(CreatePartitionRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             ddl.createPartition(db(req.getDbName()), req.getCollectionName(), req.getPartitionName());
-            return null;
-        }));
+        });
     }
 
     @Override
     public void dropPartition(DropPartitionRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             ddl.dropPartition(db(req.getDbName()), req.getCollectionName(), req.getPartitionName());
-            return null;
-        }));
+        });
     }
 
     @Override
@@ -273,26 +285,23 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
 
     @Override
     public void createAlias(CreateAliasRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             ddl.createAlias(db(req.getDbName()), req.getAlias(), req.getCollectionName());
-            return null;
-        }));
+        });
     }
 
     @Override
     public void dropAlias(DropAliasRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
-            rootCoord.dropAlias(db(req.getDbName()), req.getAlias());
-            return null;
-        }));
+        ddlStatus(out, () -> {
+            ddl.dropAlias(db(req.getDbName()), req.getAlias());
+        });
     }
 
     @Override
     public void alterAlias(AlterAliasRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             ddl.alterAlias(db(req.getDbName()), req.getAlias(), req.getCollectionName());
-            return null;
-        }));
+        });
     }
 
     @Override
@@ -314,10 +323,9 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
 
     @Override
     public void createIndex(CreateIndexRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             indexes.createIndex(db(req.getDbName()), req);
-            return null;
-        }));
+        });
     }
 
     @Override
@@ -346,44 +354,39 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
 
     @Override
     public void dropIndex(DropIndexRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             indexes.dropIndex(db(req.getDbName()), req.getCollectionName(), req.getFieldName(), req.getIndexName());
-            return null;
-        }));
+        });
     }
 
     // ------------------------------------------------------------------ load
 
     @Override
     public void loadCollection(LoadCollectionRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             loads.load(db(req.getDbName()), req.getCollectionName(), List.of(), req.getReplicaNumber());
-            return null;
-        }));
+        });
     }
 
     @Override
     public void loadPartitions(LoadPartitionsRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             loads.load(db(req.getDbName()), req.getCollectionName(), req.getPartitionNamesList(), req.getReplicaNumber());
-            return null;
-        }));
+        });
     }
 
     @Override
     public void releaseCollection(ReleaseCollectionRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             loads.releaseCollection(db(req.getDbName()), req.getCollectionName());
-            return null;
-        }));
+        });
     }
 
     @Override
     public void releasePartitions(ReleasePartitionsRequest req, StreamObserver<Status> out) {
-        replyStatus(out, () -> scheduler.ddl(() -> {
+        ddlStatus(out, () -> {
             loads.releasePartitions(db(req.getDbName()), req.getCollectionName(), req.getPartitionNamesList());
-            return null;
-        }));
+        });
     }
 
     @Override
@@ -410,37 +413,44 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
 
     // ------------------------------------------------------------------ DML
 
-    /** Milvus's rate-limit interceptor runs before the request: a write denied by a quota does no work at all. */
-    private <T> T guardedWrite(Supplier<T> write) {
-        writeQuota.checkWrite();
-        return write.get();
+    /**
+     * A write: checked against the quota first (Milvus's rate-limit interceptor runs before the request:
+     * a write denied by a quota does no work at all) and by {@code admission}, both before it takes a
+     * place in the DML queue; then run with its timestamp.
+     */
+    private void write(StreamObserver<MutationResult> out, Runnable admission, LongFunction<MutationResult> body) {
+        Function<Status, MutationResult> onError = s -> MutationResult.newBuilder().setStatus(s).build();
+        MutationResult refused = respond(() -> {
+            writeQuota.checkWrite();
+            admission.run();
+            return null;
+        }, onError);
+        if (refused != null) {
+            send(out, refused);
+            return;
+        }
+        queued(scheduler::dml, out, () -> scheduler.timestamped(body).toBuilder().setStatus(OK).build(), onError);
     }
 
     @Override
     public void insert(InsertRequest req, StreamObserver<MutationResult> out) {
-        reply(out, () -> guardedWrite(() -> scheduler.dml(ts -> dml.insert(db(req.getDbName()), req, ts))).toBuilder().setStatus(OK).build(),
-                s -> MutationResult.newBuilder().setStatus(s).build());
+        write(out, () -> { }, ts -> dml.insert(db(req.getDbName()), req, ts));
     }
 
     @Override
     public void upsert(UpsertRequest req, StreamObserver<MutationResult> out) {
-        reply(out, () -> guardedWrite(() -> scheduler.dml(ts -> dml.upsert(db(req.getDbName()), req, ts))).toBuilder().setStatus(OK).build(),
-                s -> MutationResult.newBuilder().setStatus(s).build());
+        write(out, () -> { }, ts -> dml.upsert(db(req.getDbName()), req, ts));
     }
 
     @Override
     public void delete(DeleteRequest req, StreamObserver<MutationResult> out) {
-        reply(out, () -> guardedWrite(() -> {
-                    // Refused before it takes a place in the DML queue.
-                    query.checkFilterSize(req.getExpr(), req.getExprTemplateValuesMap());
-                    return scheduler.dml(ts -> dml.delete(db(req.getDbName()), req, ts));
-                }).toBuilder().setStatus(OK).build(),
-                s -> MutationResult.newBuilder().setStatus(s).build());
+        write(out, () -> query.checkFilterSize(req.getExpr(), req.getExprTemplateValuesMap()),
+                ts -> dml.delete(db(req.getDbName()), req, ts));
     }
 
     @Override
     public void flush(FlushRequest req, StreamObserver<FlushResponse> out) {
-        reply(out, () -> scheduler.ddl(() -> loads.flush(db(req.getDbName()), req.getCollectionNamesList())).toBuilder().setStatus(OK).build(),
+        queued(scheduler::ddl, out, () -> loads.flush(db(req.getDbName()), req.getCollectionNamesList()).toBuilder().setStatus(OK).build(),
                 s -> FlushResponse.newBuilder().setStatus(s).build());
     }
 
@@ -470,19 +480,19 @@ final class MilvusServiceImpl extends MilvusServiceGrpc.MilvusServiceImplBase {
 
     @Override
     public void search(SearchRequest req, StreamObserver<SearchResults> out) {
-        reply(out, () -> scheduler.dql(() -> search.search(db(req.getDbName()), req)).toBuilder().setStatus(OK).build(),
+        queued(scheduler::dql, out, () -> search.search(db(req.getDbName()), req).toBuilder().setStatus(OK).build(),
                 s -> SearchResults.newBuilder().setStatus(s).build());
     }
 
     @Override
     public void hybridSearch(HybridSearchRequest req, StreamObserver<SearchResults> out) {
-        reply(out, () -> scheduler.dql(() -> search.hybridSearch(db(req.getDbName()), req)).toBuilder().setStatus(OK).build(),
+        queued(scheduler::dql, out, () -> search.hybridSearch(db(req.getDbName()), req).toBuilder().setStatus(OK).build(),
                 s -> SearchResults.newBuilder().setStatus(s).build());
     }
 
     @Override
     public void query(QueryRequest req, StreamObserver<QueryResults> out) {
-        reply(out, () -> scheduler.dql(() -> query.query(db(req.getDbName()), req)).toBuilder().setStatus(OK).build(),
+        queued(scheduler::dql, out, () -> query.query(db(req.getDbName()), req).toBuilder().setStatus(OK).build(),
                 s -> QueryResults.newBuilder().setStatus(s).build());
     }
 

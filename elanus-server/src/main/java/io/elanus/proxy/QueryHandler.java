@@ -7,10 +7,8 @@ import io.elanus.proxy.validation.FilterLimits;
 import io.elanus.expr.FilterPlan;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proxy.validation.DefaultValues;
-import io.elanus.api.QueryCoordClient;
 import io.elanus.api.FilterText;
 import io.elanus.api.Hit;
-import io.elanus.api.QueryNodeClient;
 import io.elanus.api.QuerySpec;
 import io.elanus.api.RootCoordClient;
 import io.elanus.segment.Column;
@@ -40,21 +38,23 @@ final class QueryHandler {
     private static final String COUNT = "count(*)";
 
     private final RootCoordClient rootCoord;
-    private final QueryCoordClient queryCoord;
+    private final MetaCache meta;
+    private final ShardFanOut shards;
     private final Config config;
     private final TimeTickSender.ReadTick tickNow;
     private final FilterLimits filterLimits;
 
-    QueryHandler(RootCoordClient rootCoord, QueryCoordClient queryCoord, Config config, TimeTickSender.ReadTick tickNow) {
+    QueryHandler(RootCoordClient rootCoord, MetaCache meta, ShardFanOut shards, Config config, TimeTickSender.ReadTick tickNow) {
         this.rootCoord = rootCoord;
-        this.queryCoord = queryCoord;
+        this.meta = meta;
+        this.shards = shards;
         this.config = config;
         this.tickNow = tickNow;
         this.filterLimits = new FilterLimits(config);
     }
 
     QueryResults query(String db, QueryRequest req) {
-        CollectionInfo c = rootCoord.describeCollection(db, req.getCollectionName());
+        CollectionInfo c = meta.collection(db, req.getCollectionName());
         // Milvus: without a limit the query is unbounded (and the offset ignored); with one, both are checked.
         Long givenLimit = intParam(req, "limit");
         long limit = givenLimit == null ? -1 : givenLimit;
@@ -72,15 +72,15 @@ final class QueryHandler {
         filterLimits.check(req.getExpr(), req.getExprTemplateValuesMap());
         FilterText filter = req.getExpr().isBlank() ? null
                 : Filters.checked(req.getExpr(), c.getSchema(), req.getExprTemplateValuesMap());
-        ReadScope scope = ReadScope.resolve(c, req.getPartitionNamesList(), queryCoord, req.getConsistencyLevel(),
-                req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config, tickNow);
+        ReadScope scope = ReadScope.resolve(c, req.getPartitionNamesList(), meta, req.getConsistencyLevel(),
+                req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord::allocTimestamp, config, tickNow);
         OutputFields out = count ? null : OutputFields.resolve(c.getSchema(), req.getOutputFieldsList(), true);
         QuerySpec spec = new QuerySpec(filter, scope.partitionIds(), limit < 0 ? -1 : limit + offset, scope.guaranteeTs(),
                 count ? Set.of() : out.fieldIds());
         if (count) {
             long total = 0;
-            for (Map.Entry<String, QueryNodeClient> s : scope.shards().entrySet()) {
-                total += s.getValue().count(s.getKey(), spec, READ_TIMEOUT_MS);
+            for (long shardCount : shards.onEveryShard(scope, (leader, vchannel) -> leader.count(vchannel, spec, READ_TIMEOUT_MS))) {
+                total += shardCount;
             }
             FieldData countField = FieldData.newBuilder().setFieldName(COUNT).setType(DataType.Int64)
                     .setScalars(ScalarField.newBuilder().setLongData(LongArray.newBuilder().addData(total))).build();
@@ -98,10 +98,11 @@ final class QueryHandler {
                 .addAllOutputFields(out.names(hits)).setPrimaryFieldName(FieldSchemas.primaryKey(c.getSchema()).getName()).build();
     }
 
-    private static List<Hit> collect(ReadScope scope, QuerySpec spec) {
+    /** Every shard's rows, shard after shard in the scope's order. */
+    private List<Hit> collect(ReadScope scope, QuerySpec spec) {
         List<Hit> hits = new ArrayList<>();
-        for (Map.Entry<String, QueryNodeClient> s : scope.shards().entrySet()) {
-            hits.addAll(s.getValue().query(s.getKey(), spec, READ_TIMEOUT_MS));
+        for (List<Hit> shardHits : shards.onEveryShard(scope, (leader, vchannel) -> leader.query(vchannel, spec, READ_TIMEOUT_MS))) {
+            hits.addAll(shardHits);
         }
         return hits;
     }
@@ -112,8 +113,8 @@ final class QueryHandler {
      * delete's own timestamp while the delete is still in flight.
      */
     Column matchingKeys(CollectionInfo c, FilterPlan filter, String partitionName, long ts) {
-        ReadScope scope = ReadScope.resolve(c, partitionName.isEmpty() ? List.of() : List.of(partitionName), queryCoord,
-                ConsistencyLevel.Strong, false, 0, ts - 1, config, tickNow);
+        ReadScope scope = ReadScope.resolve(c, partitionName.isEmpty() ? List.of() : List.of(partitionName), meta,
+                ConsistencyLevel.Strong, false, 0, () -> ts - 1, config, tickNow);
         List<Hit> hits = collect(scope, new QuerySpec(Filters.text(filter), scope.partitionIds(), -1, ts - 1, Set.of()));
         FieldSchema pk = FieldSchemas.primaryKey(c.getSchema());
         return DmlHandler.keysColumn(pk, hits.stream().map(Hit::pk).toList());
@@ -127,7 +128,7 @@ final class QueryHandler {
         FieldSchema pk = FieldSchemas.primaryKey(c.getSchema());
         Column keys = FieldDataCodec.toColumn(pk, DmlHandler.fieldById(given, pk.getFieldID()), rows);
         long now = ts - 1; // as for deletes: the upsert's own timestamp is still in flight
-        ReadScope scope = ReadScope.resolve(c, List.of(), queryCoord, ConsistencyLevel.Strong, false, 0, now, config, tickNow);
+        ReadScope scope = ReadScope.resolve(c, List.of(), meta, ConsistencyLevel.Strong, false, 0, () -> now, config, tickNow);
         FilterText byKeys = new FilterText(pk.getName() + " in " + keyList(keys), Map.of());
         List<FieldSchema> missing = c.getSchema().getFieldsList().stream()
                 .filter(f -> given.stream().noneMatch(fd -> fd.getFieldId() == f.getFieldID())).toList();

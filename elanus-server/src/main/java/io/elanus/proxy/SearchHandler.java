@@ -8,15 +8,12 @@ import io.elanus.common.Config;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.common.Params;
-import io.elanus.api.DataCoordClient;
 import io.elanus.proto.CollectionInfo;
 import io.elanus.proto.IndexMeta;
 import io.elanus.proxy.validation.FilterLimits;
 import io.elanus.proxy.validation.SearchParamChecks;
-import io.elanus.api.QueryCoordClient;
 import io.elanus.api.FilterText;
 import io.elanus.api.Hit;
-import io.elanus.api.QueryNodeClient;
 import io.elanus.api.SearchSpec;
 import io.elanus.api.RootCoordClient;
 import io.elanus.segment.FieldSchemas;
@@ -53,16 +50,16 @@ final class SearchHandler {
     private static final int AUTOINDEX_MIN_EF = 100;
 
     private final RootCoordClient rootCoord;
-    private final DataCoordClient dataCoord;
-    private final QueryCoordClient queryCoord;
+    private final MetaCache meta;
+    private final ShardFanOut shards;
     private final Config config;
     private final TimeTickSender.ReadTick tickNow;
     private final FilterLimits filterLimits;
 
-    SearchHandler(RootCoordClient rootCoord, DataCoordClient dataCoord, QueryCoordClient queryCoord, Config config, TimeTickSender.ReadTick tickNow) {
+    SearchHandler(RootCoordClient rootCoord, MetaCache meta, ShardFanOut shards, Config config, TimeTickSender.ReadTick tickNow) {
         this.rootCoord = rootCoord;
-        this.dataCoord = dataCoord;
-        this.queryCoord = queryCoord;
+        this.meta = meta;
+        this.shards = shards;
         this.config = config;
         this.tickNow = tickNow;
         this.filterLimits = new FilterLimits(config);
@@ -72,7 +69,7 @@ final class SearchHandler {
         if (req.getSubReqsCount() > 0) {
             throw new MilvusException(MilvusError.SERVICE_UNIMPLEMENTED, "sub-requests in Search are not supported; use HybridSearch");
         }
-        CollectionInfo c = rootCoord.describeCollection(db, req.getCollectionName());
+        CollectionInfo c = meta.collection(db, req.getCollectionName());
         List<KeyValuePair> sp = req.getSearchParamsList();
         Map<String, String> params = parseParams(TypeParams.get(sp, "params").orElse("{}"));
         long limit = limit(TypeParams.get(sp, "topk").orElse(params.getOrDefault("topk", params.get("limit"))));
@@ -80,7 +77,7 @@ final class SearchHandler {
         int roundDecimal = roundDecimal(TypeParams.get(sp, "round_decimal").orElse("-1"));
         OutputFields out = OutputFields.resolve(c.getSchema(), req.getOutputFieldsList(), false);
         Ranked ranked = run(c, req, req.getPartitionNamesList(), (int) (offset + limit), out.fieldIds());
-        return toResults(c, ranked.perQuery(), ranked.metric().largerIsBetter(), offset, limit, roundDecimal, out);
+        return toResults(c, ranked.perQuery(), offset, limit, roundDecimal, out);
     }
 
     /**
@@ -89,7 +86,7 @@ final class SearchHandler {
      * sum of normalised scores, as Milvus's RRFRanker and WeightedRanker do.
      */
     SearchResults hybridSearch(String db, HybridSearchRequest req) {
-        CollectionInfo c = rootCoord.describeCollection(db, req.getCollectionName());
+        CollectionInfo c = meta.collection(db, req.getCollectionName());
         if (req.getRequestsCount() == 0) {
             throw MilvusException.invalidParameter("hybrid search needs at least one sub-request");
         }
@@ -118,7 +115,11 @@ final class SearchHandler {
         if (runs.stream().anyMatch(r -> r.perQuery().size() != nq)) {
             throw MilvusException.invalidParameter("all sub-requests of a hybrid search must have the same nq");
         }
-        return toResults(c, ranker.fuse(runs, nq), true, offset, limit, roundDecimal, out);
+        List<List<Hit>> fused = new ArrayList<>(nq);
+        for (List<Hit> hits : ranker.fuse(runs, nq)) {
+            fused.add(bestDistinct(new ArrayList<>(hits), true, offset + limit));
+        }
+        return toResults(c, fused, offset, limit, roundDecimal, out);
     }
 
     /** Per query, the best {@code k} distinct rows of the whole collection, best first. */
@@ -137,8 +138,7 @@ final class SearchHandler {
         }
         boolean ignoreGrowing = Boolean.parseBoolean(TypeParams.get(sp, "ignore_growing").orElse("false"));
         FieldSchema anns = annsField(schema, TypeParams.get(sp, "anns_field").orElse(""));
-        // One look-up of the field's index per search: in a cluster each is a call to datacoord.
-        List<IndexMeta> fieldIndexes = dataCoord.indexes(c.getId()).stream().filter(i -> i.getFieldId() == anns.getFieldID()).toList();
+        List<IndexMeta> fieldIndexes = meta.indexes(c.getId()).stream().filter(i -> i.getFieldId() == anns.getFieldID()).toList();
         MetricType metric = metric(fieldIndexes, anns, TypeParams.get(sp, "metric_type").orElse(""));
         int topkLimit = config.getInt(Params.TOPK_LIMIT);
         io.elanus.vector.QueryVectors queries = QueryVectorParser.parse(placeholders(req.getPlaceholderGroup()), anns);
@@ -153,8 +153,8 @@ final class SearchHandler {
         }
         filterLimits.check(req.getDsl(), req.getExprTemplateValuesMap());
         FilterText filter = req.getDsl().isBlank() ? null : Filters.checked(req.getDsl(), schema, req.getExprTemplateValuesMap());
-        ReadScope scope = ReadScope.resolve(c, partitionNames, queryCoord, req.getConsistencyLevel(),
-                req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord.allocTimestamp(), config, tickNow);
+        ReadScope scope = ReadScope.resolve(c, partitionNames, meta, req.getConsistencyLevel(),
+                req.getUseDefaultConsistency(), req.getGuaranteeTimestamp(), rootCoord::allocTimestamp, config, tickNow);
         if (isAutoIndex(fieldIndexes) && !params.containsKey("ef")) {
             // AUTOINDEX picks its own search effort (Milvus's "level" 1 aims at ~90% recall): HNSW ef of at least 100.
             params.put("ef", Integer.toString(Math.max(k, AUTOINDEX_MIN_EF)));
@@ -163,27 +163,14 @@ final class SearchHandler {
         VectorIndexes.checkRangeSearch(metric, params);
         SearchSpec spec = new SearchSpec(anns.getFieldID(), metric, queries, k, filter, scope.partitionIds(), params,
                 ignoreGrowing, scope.guaranteeTs(), outputFieldIds);
-        List<List<Hit>> merged = new ArrayList<>();
-        for (int q = 0; q < nq; q++) {
-            merged.add(new ArrayList<>());
-        }
-        for (Map.Entry<String, QueryNodeClient> s : scope.shards().entrySet()) {
-            List<List<Hit>> part = s.getValue().search(s.getKey(), spec, QueryHandler.READ_TIMEOUT_MS);
-            for (int q = 0; q < nq; q++) {
-                merged.get(q).addAll(part.get(q));
-            }
-        }
-        List<List<Hit>> best = new ArrayList<>(nq);
-        for (List<Hit> hits : merged) {
-            best.add(bestDistinct(hits, metric.largerIsBetter(), k));
-        }
-        return new Ranked(best, metric);
+        List<List<List<Hit>>> perShard = shards.onEveryShard(scope,
+                (leader, vchannel) -> leader.search(vchannel, spec, QueryHandler.READ_TIMEOUT_MS));
+        return new Ranked(SearchReduce.merge(perShard, nq, k, metric.largerIsBetter()), metric);
     }
 
+    /** Sorts {@code hits} (stably) and keeps the best {@code max} of distinct primary keys. */
     private static List<Hit> bestDistinct(List<Hit> hits, boolean largerIsBetter, long max) {
-        hits.sort(largerIsBetter
-                ? (a, b) -> Float.compare(b.score(), a.score())
-                : (a, b) -> Float.compare(a.score(), b.score()));
+        hits.sort(SearchReduce.order(largerIsBetter));
         Set<Object> seen = new HashSet<>();
         List<Hit> out = new ArrayList<>();
         for (Iterator<Hit> it = hits.iterator(); it.hasNext() && out.size() < max; ) {
@@ -222,14 +209,14 @@ final class SearchHandler {
         return roundDecimal;
     }
 
-    private SearchResults toResults(CollectionInfo c, List<List<Hit>> perQuery, boolean largerIsBetter, long offset,
+    /** @param perQuery per query, the best {@code offset + limit} distinct hits, best first */
+    private SearchResults toResults(CollectionInfo c, List<List<Hit>> perQuery, long offset,
                                     long limit, int roundDecimal, OutputFields out) {
         FieldSchema pk = FieldSchemas.primaryKey(c.getSchema());
         SearchResultData.Builder data = SearchResultData.newBuilder().setNumQueries(perQuery.size()).setTopK(limit)
                 .setPrimaryFieldName(pk.getName());
         List<Hit> all = new ArrayList<>();
-        for (List<Hit> hits : perQuery) {
-            List<Hit> best = bestDistinct(new ArrayList<>(hits), largerIsBetter, offset + limit);
+        for (List<Hit> best : perQuery) {
             List<Hit> page = best.subList((int) Math.min(offset, best.size()), best.size());
             for (Hit h : page) {
                 all.add(h);

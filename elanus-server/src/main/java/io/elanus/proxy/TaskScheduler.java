@@ -1,107 +1,116 @@
 package io.elanus.proxy;
 
-import io.elanus.common.MilvusError;
-import io.elanus.common.MilvusException;
-import io.elanus.common.NamedThreads;
 import io.elanus.api.RootCoordClient;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.TreeMap;
 import java.util.function.LongFunction;
 
 /**
- * The proxy's task scheduler (developer guide 5.5): a DDL queue executed strictly in arrival order
- * by one thread, and DML and DQL queues executed by pools for throughput. DML tasks take their
- * timestamp when enqueued, atomically with registering as in flight, so the time-tick sender can
- * promise that no DML with a smaller timestamp is still to be written ({@link #safeTickTs}).
+ * The proxy's task scheduler (developer guide 5.5): a DDL queue that runs one task at a time in
+ * arrival order, and DML and DQL queues that run several at once for throughput. The queues run their
+ * tasks on the gRPC request threads ({@link TaskQueue}).
+ *
+ * <p>Time ticks: a tick at T promises that no DML with a timestamp below T will still be written
+ * (TaskDoneTest of the guide), so a DML registers as in flight before its timestamp is known, and
+ * {@link #safeTickTs} never passes an in-flight DML. The timestamp itself is asked of the oracle (an
+ * RPC in a cluster) with no lock held: the DML first registers a placeholder no larger than any
+ * timestamp it can get (one above the largest timestamp seen so far, which the oracle's strictly
+ * increasing timestamps cannot go below), and swaps it for its timestamp once that is known.
  */
-final class TaskScheduler implements AutoCloseable {
+final class TaskScheduler {
+    static final int DDL_WIDTH = 1;
+    static final int DML_WIDTH = 4;
+
     private final RootCoordClient tso;
-    private final ThreadPoolExecutor ddQueue;
-    private final ThreadPoolExecutor dmQueue;
-    private final ThreadPoolExecutor dqQueue;
-    /** Timestamps of DML tasks enqueued but not finished -> how many share it. Guarded by {@code this}. */
-    private final ConcurrentSkipListMap<Long, Integer> inFlightDml = new ConcurrentSkipListMap<>();
+    private final TaskQueue ddQueue;
+    private final TaskQueue dmQueue;
+    private final TaskQueue dqQueue;
+    private final int dqlWidth;
+    /** Timestamps (or placeholders) of DML tasks in flight -> how many share it. Guarded by {@code this}. */
+    private final TreeMap<Long, Integer> inFlightDml = new TreeMap<>();
+    /** The largest timestamp this scheduler saw the oracle give. Guarded by {@code this}. */
+    private long largestSeen;
 
     TaskScheduler(RootCoordClient tso, int maxTaskNum) {
         this.tso = tso;
-        this.ddQueue = pool("proxy-ddl", 1, maxTaskNum);
-        this.dmQueue = pool("proxy-dml", 4, maxTaskNum);
-        this.dqQueue = pool("proxy-dql", Math.max(4, Runtime.getRuntime().availableProcessors() * 2), maxTaskNum);
+        this.dqlWidth = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+        this.ddQueue = new TaskQueue("proxy-ddl", DDL_WIDTH, maxTaskNum);
+        this.dmQueue = new TaskQueue("proxy-dml", DML_WIDTH, maxTaskNum);
+        this.dqQueue = new TaskQueue("proxy-dql", dqlWidth, maxTaskNum);
     }
 
-    private static ThreadPoolExecutor pool(String name, int threads, int capacity) {
-        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(capacity),
-                NamedThreads.daemon(name));
+    /** How many tasks of all queues may run at once: each occupies its request thread. */
+    int width() {
+        return DDL_WIDTH + DML_WIDTH + dqlWidth;
     }
 
-    <T> T ddl(Callable<T> task) {
-        return await(submit(ddQueue, task));
+    /** How many searches and queries may run at once. */
+    int dqlWidth() {
+        return dqlWidth;
     }
 
-    <T> T dql(Callable<T> task) {
-        return await(submit(dqQueue, task));
+    void ddl(Runnable task) {
+        ddQueue.submit(task);
     }
 
-    /** Runs a DML task with its timestamp, allocated at enqueue time. */
-    <T> T dml(LongFunction<T> task) {
-        long ts;
-        synchronized (this) {
-            ts = tso.allocTimestamp();
-            inFlightDml.merge(ts, 1, Integer::sum);
-        }
+    void dml(Runnable task) {
+        dmQueue.submit(task);
+    }
+
+    void dql(Runnable task) {
+        dqQueue.submit(task);
+    }
+
+    /** Runs a write with its timestamp; no tick passes the timestamp before the write is done. */
+    <T> T timestamped(LongFunction<T> write) {
+        long ts = beginDml();
         try {
-            return await(submit(dmQueue, () -> task.apply(ts)));
+            return write.apply(ts);
         } finally {
             synchronized (this) {
-                inFlightDml.computeIfPresent(ts, (k, n) -> n == 1 ? null : n - 1);
+                release(ts);
             }
         }
     }
 
-    /** The largest timestamp below which every DML task has been written (TaskDoneTest of the guide). */
-    synchronized long safeTickTs() {
+    private long beginDml() {
+        long placeholder;
+        synchronized (this) {
+            placeholder = largestSeen + 1;
+            inFlightDml.merge(placeholder, 1, Integer::sum);
+        }
+        long ts;
+        try {
+            ts = tso.allocTimestamp();
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                release(placeholder);
+            }
+            throw e;
+        }
+        synchronized (this) {
+            // ts > largestSeen as of the placeholder (the oracle is strictly increasing): the swap never lowers the minimum.
+            release(placeholder);
+            inFlightDml.merge(ts, 1, Integer::sum);
+            largestSeen = Math.max(largestSeen, ts);
+        }
+        return ts;
+    }
+
+    private void release(long ts) {
+        inFlightDml.computeIfPresent(ts, (k, n) -> n == 1 ? null : n - 1);
+    }
+
+    /**
+     * The largest timestamp below which every DML task has been written. A DML registered before the
+     * check holds the tick below its placeholder or timestamp; one registered after it gets a
+     * timestamp above {@code now}, which the check recorded as seen.
+     */
+    long safeTickTs() {
         long now = tso.allocTimestamp();
-        return inFlightDml.isEmpty() ? now : inFlightDml.firstKey() - 1;
-    }
-
-    /** Tasks run with the caller's gRPC context, so request headers (the database name) stay visible. */
-    private static <T> Future<T> submit(ThreadPoolExecutor queue, Callable<T> task) {
-        try {
-            return queue.submit(io.grpc.Context.current().wrap(task));
-        } catch (RejectedExecutionException e) {
-            throw new MilvusException(MilvusError.SERVICE_UNAVAILABLE, "task queue is full, please retry later");
+        synchronized (this) {
+            largestSeen = Math.max(largestSeen, now);
+            return inFlightDml.isEmpty() ? now : Math.min(now, inFlightDml.firstKey() - 1);
         }
-    }
-
-    private static <T> T await(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MilvusException(MilvusError.SERVICE_UNAVAILABLE, "interrupted");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new RuntimeException(cause);
-        }
-    }
-
-    @Override
-    public void close() {
-        ddQueue.shutdownNow();
-        dmQueue.shutdownNow();
-        dqQueue.shutdownNow();
     }
 }

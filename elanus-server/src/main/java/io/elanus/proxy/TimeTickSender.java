@@ -108,17 +108,22 @@ final class TimeTickSender implements AutoCloseable {
         }
     }
 
-    /** Ticks every channel it can; returns the channels the latest tick could not reach. */
-    private synchronized Map<String, RuntimeException> tickAll() {
+    /**
+     * Ticks every channel it can; returns the channels the latest tick could not reach. The timestamp is
+     * taken before the lock (a call to the oracle); a tick that lost the race to a later one is not sent.
+     */
+    private Map<String, RuntimeException> tickAll() {
         long ts = scheduler.safeTickTs();
-        if (ts > lastTick) {
-            Map<String, RuntimeException> failed = destination.tick(ts);
-            // The channels ticked now hold the promise; a failed one gets it with a later tick.
-            lastTick = ts;
-            logChanges(failed);
-            failedChannels = failed;
+        synchronized (this) {
+            if (ts > lastTick) {
+                Map<String, RuntimeException> failed = destination.tick(ts);
+                // The channels ticked now hold the promise; a failed one gets it with a later tick.
+                lastTick = ts;
+                logChanges(failed);
+                failedChannels = failed;
+            }
+            return failedChannels;
         }
-        return failedChannels;
     }
 
     /** One line when a channel starts failing and one when it recovers, not one per tick. */

@@ -77,6 +77,12 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
         listeners.add(listener);
     }
 
+    /** Not under the lock: it changes no state of this rootcoord, only forwards the proxy's word to the listeners. */
+    @Override
+    public void invalidateCollectionMetaCache(String db, String collectionName, long collectionId) {
+        listeners.forEach(l -> l.onCollectionMetaInvalidated(db, collectionName, collectionId));
+    }
+
     @Override
     public String roleName() {
         return "rootcoord";

@@ -1,6 +1,7 @@
 package io.elanus.datacoord;
 
 
+
 import io.elanus.api.DataCoordClient.FlushResult;
 import io.elanus.common.Config;
 import io.elanus.common.Params;

@@ -56,8 +56,8 @@ class ReadScopeTest {
                 return shards;
             }
         };
-        return ReadScope.resolve(TWO_SHARDS, List.of(), queryCoord, ConsistencyLevel.Eventually, false, 0, 100,
-                Config.defaults(), pchannels -> { });
+        return ReadScope.resolve(TWO_SHARDS, List.of(), new MetaCache(null, null, queryCoord), ConsistencyLevel.Eventually,
+                false, 0, () -> 100, Config.defaults(), pchannels -> { });
     }
 
     @Test

@@ -89,9 +89,9 @@ class TimeTickSenderTest {
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        try (TaskScheduler scheduler = new TaskScheduler(tso, 16);
-             TimeTickSender sender = new TimeTickSender(scheduler,
-                     TimeTickSender.toWal(wal, () -> Set.of("dml_0", "dml_1", "dml_2"), 7))) {
+        TaskScheduler scheduler = new TaskScheduler(tso, 16);
+        try (TimeTickSender sender = new TimeTickSender(scheduler,
+                TimeTickSender.toWal(wal, () -> Set.of("dml_0", "dml_1", "dml_2"), 7))) {
             sender.tickFor(List.of("dml_0"));
             sender.tickFor(List.of("dml_2"));
             assertEquals(2, wal.ticksOf("dml_0"));

@@ -155,6 +155,48 @@ class RootCoordGrpcTest {
     }
 
     @Test
+    void anInvalidationReachesEveryListenerBeforeTheCallReturns() {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        client.addCollectionListener(recorder("A", seen));
+        client.addCollectionListener(recorder("B", seen));
+        client.invalidateCollectionMetaCache("default", "c1", 42);
+        assertEquals(List.of("A invalidated default/c1/42", "B invalidated default/c1/42"), seen);
+    }
+
+    @Test
+    void aListenerSubscribedWithoutARescanHearsThatEventsWereMissed() throws Exception {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch missed = new CountDownLatch(1);
+        CollectionListener recorder = recorder("A", seen);
+        client.addCollectionListener(new CollectionListener() {
+            @Override
+            public void onCollectionCreated(CollectionInfo collection) {
+                recorder.onCollectionCreated(collection);
+            }
+
+            @Override
+            public void onCollectionDropped(CollectionInfo collection) {
+            }
+
+            @Override
+            public void onPartitionDropped(CollectionInfo collection, long partitionId) {
+            }
+
+            @Override
+            public void onCollectionEventsMissed() {
+                missed.countDown();
+            }
+        });
+        int port = server.port();
+        server.close();
+        rootCoord.createCollection("default", schema("missed"), 1, ConsistencyLevel.Bounded, List.of(), 0);
+        server = serve(port);
+        assertTrue(missed.await(60, TimeUnit.SECONDS), "the listener hears that it may have missed events");
+        client.createCollection("default", schema("c2"), 1, ConsistencyLevel.Bounded, List.of(), 0);
+        assertEquals(List.of("A created c2"), seen);
+    }
+
+    @Test
     void aListenerFailureFailsTheDdlCallAsAnInProcessListenerWould() {
         client.addCollectionListener(new CollectionListener() {
             @Override
@@ -223,6 +265,11 @@ class RootCoordGrpcTest {
             @Override
             public void onPartitionCreated(CollectionInfo collection, PartitionInfo partition) {
                 seen.add(name + " partition created " + partition.getName());
+            }
+
+            @Override
+            public void onCollectionMetaInvalidated(String db, String collectionName, long collectionId) {
+                seen.add(name + " invalidated " + db + "/" + collectionName + "/" + collectionId);
             }
         };
     }

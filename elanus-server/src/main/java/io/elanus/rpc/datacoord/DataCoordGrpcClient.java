@@ -46,11 +46,10 @@ public final class DataCoordGrpcClient implements DataCoordClient, AutoCloseable
         this.events = DataCoordServiceGrpc.newStub(channel);
     }
 
-    /** Subscribes with no re-scan after a broken stream is re-opened; see {@link #addSegmentListener(SegmentListener, Runnable)}. */
+    /** Subscribes with the listener's own {@link SegmentListener#onSegmentEventsMissed} as the re-scan; see {@link #addSegmentListener(SegmentListener, Runnable)}. */
     @Override
     public void addSegmentListener(SegmentListener listener) {
-        addSegmentListener(listener, () -> {
-        });
+        addSegmentListener(listener, listener::onSegmentEventsMissed);
     }
 
     /**

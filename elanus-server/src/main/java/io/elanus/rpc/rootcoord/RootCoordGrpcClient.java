@@ -12,6 +12,7 @@ import io.elanus.proto.AllocTimestampsRequest;
 import io.elanus.proto.AlterPropertiesRequest;
 import io.elanus.proto.CollectionIdRequest;
 import io.elanus.proto.CollectionInfo;
+import io.elanus.proto.CollectionMetaInvalidation;
 import io.elanus.proto.CollectionRequest;
 import io.elanus.proto.CreateCollectionRequest;
 import io.elanus.proto.DatabaseInfo;
@@ -48,11 +49,10 @@ public final class RootCoordGrpcClient implements RootCoordClient, AutoCloseable
         this.events = RootCoordServiceGrpc.newStub(channel);
     }
 
-    /** Like {@link RootCoordClient#addCollectionListener}, with no re-scan after a broken stream is re-opened. */
+    /** Like {@link RootCoordClient#addCollectionListener}, with the listener's own {@link CollectionListener#onCollectionEventsMissed} as the re-scan. */
     @Override
     public void addCollectionListener(CollectionListener listener) {
-        addCollectionListener(listener, () -> {
-        });
+        addCollectionListener(listener, listener::onCollectionEventsMissed);
     }
 
     /**
@@ -75,6 +75,9 @@ public final class RootCoordGrpcClient implements RootCoordClient, AutoCloseable
                     event.getPartitionCreated().getPartition());
             case PARTITION_DROPPED -> listener.onPartitionDropped(event.getPartitionDropped().getCollection(),
                     event.getPartitionDropped().getPartition().getId());
+            case COLLECTION_META_INVALIDATED -> listener.onCollectionMetaInvalidated(
+                    event.getCollectionMetaInvalidated().getDbName(), event.getCollectionMetaInvalidated().getCollectionName(),
+                    event.getCollectionMetaInvalidated().getCollectionId());
             default -> throw new IllegalArgumentException("not a collection event: " + event.getKindCase());
         }
     }
@@ -83,6 +86,12 @@ public final class RootCoordGrpcClient implements RootCoordClient, AutoCloseable
     public void close() {
         subscriptions.forEach(EventSubscription::close);
         subscriptions.clear();
+    }
+
+    @Override
+    public void invalidateCollectionMetaCache(String db, String collectionName, long collectionId) {
+        remote.call(s -> s.invalidateCollectionMetaCache(CollectionMetaInvalidation.newBuilder().setDbName(db)
+                .setCollectionName(collectionName).setCollectionId(collectionId).build()));
     }
 
     @Override

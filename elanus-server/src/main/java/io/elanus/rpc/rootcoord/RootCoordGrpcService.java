@@ -14,6 +14,7 @@ import io.elanus.proto.AllocTimestampsRequest;
 import io.elanus.proto.AlterPropertiesRequest;
 import io.elanus.proto.CollectionIdRequest;
 import io.elanus.proto.CollectionInfo;
+import io.elanus.proto.CollectionMetaInvalidation;
 import io.elanus.proto.CollectionList;
 import io.elanus.proto.CollectionRequest;
 import io.elanus.proto.CreateCollectionRequest;
@@ -67,11 +68,23 @@ public final class RootCoordGrpcService extends RootCoordServiceGrpc.RootCoordSe
             events.publish(ListenerEvent.newBuilder().setPartitionCreated(PartitionChange.newBuilder()
                     .setCollection(collection).setPartition(partition)).build());
         }
+
+        @Override
+        public void onCollectionMetaInvalidated(String db, String collectionName, long collectionId) {
+            events.publish(ListenerEvent.newBuilder().setCollectionMetaInvalidated(CollectionMetaInvalidation.newBuilder()
+                    .setDbName(db).setCollectionName(collectionName).setCollectionId(collectionId)).build());
+        }
     }
 
     @Override
     public StreamObserver<ListenerAck> watchCollectionEvents(StreamObserver<ListenerEvent> out) {
         return events.subscribe(out);
+    }
+
+    @Override
+    public void invalidateCollectionMetaCache(CollectionMetaInvalidation req, StreamObserver<Empty> out) {
+        RpcHandler.run(out, () -> rootCoord.invalidateCollectionMetaCache(req.getDbName(), req.getCollectionName(),
+                req.getCollectionId()));
     }
 
     @Override
