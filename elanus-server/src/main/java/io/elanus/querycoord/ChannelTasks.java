@@ -87,6 +87,8 @@ final class ChannelTasks {
     private Placed watch(long task, CollectionInfo c, String vchannel, QueryNodeClient node) {
         // Checkpoint before the segment list: a segment flushed in between is then either in the
         // list (its WAL inserts are skipped) or still after the checkpoint (consumed as growing).
+        // The whole channel is held while the checkpoint is read: it may move on meanwhile.
+        holds.hold(task, vchannel, 0);
         long from = dataCoord.channelCheckpoint(vchannel).getOffset();
         holds.hold(task, vchannel, from);
         List<SegmentMeta> flushed = dataCoord.segments(c.getId()).stream()

@@ -42,6 +42,9 @@ final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final Duration RETRY_FIRST = Duration.ofSeconds(1);
     private static final Duration RETRY_MAX = Duration.ofSeconds(30);
+    /** Back-off keys: placing (or moving) a vchannel, and handing segments over to its node, fail and retry apart. */
+    private static final String PLACE = "place ";
+    private static final String HAND_OFF = "hand-off ";
 
     /** A released collection whose unloading from the query nodes has not finished. */
     private static final class PendingRelease {
@@ -208,6 +211,9 @@ final class Reconciler {
         orphaned.forEach(v -> {
             serving.remove(v);
             triedIndexes.remove(v);
+            // Failures seen while the node was dying say nothing about where the channel goes next.
+            backoff.succeeded(PLACE + v);
+            backoff.succeeded(HAND_OFF + v);
         });
         if (orphaned.isEmpty()) {
             return;
@@ -300,7 +306,7 @@ final class Reconciler {
             }
             CollectionInfo c = e.getValue();
             for (String v : c.getVchannelsList()) {
-                if (serving.containsKey(v) || tasks.busy(v) || !backoff.ready(v, now)) {
+                if (serving.containsKey(v) || tasks.busy(v) || !backoff.ready(PLACE + v, now)) {
                     continue;
                 }
                 QueryNodeClient node = leastLoaded();
@@ -311,7 +317,7 @@ final class Reconciler {
                 boolean started = tasks.start(v, node, null, true, id -> {
                     Placed p = work.place(id, c, v, node, live);
                     return () -> placed(v, p);
-                }, t -> failed(v, "placing vchannel " + v + " on query node " + node.nodeId(), t), this::finished);
+                }, t -> failed(PLACE + v, "placing vchannel " + v + " on query node " + node.nodeId(), t), this::finished);
                 if (!started) {
                     return;
                 }
@@ -347,7 +353,8 @@ final class Reconciler {
 
     private void serve(String v, QueryNodeClient node, Placed p) {
         serving.put(v, node);
-        backoff.succeeded(v);
+        backoff.succeeded(PLACE + v);
+        backoff.succeeded(HAND_OFF + v);
         SequencedMap<Long, SegmentMeta> pending = handoffs.get(v);
         if (pending != null) {
             pending.keySet().removeAll(p.segments());
@@ -374,14 +381,14 @@ final class Reconciler {
         handoffs.values().removeIf(Map::isEmpty);
         handoffs.forEach((v, pending) -> {
             QueryNodeClient node = serving.get(v);
-            if (node == null || tasks.busy(v) || !backoff.ready(v, now)) {
+            if (node == null || tasks.busy(v) || !backoff.ready(HAND_OFF + v, now)) {
                 return;
             }
             List<SegmentMeta> batch = List.copyOf(pending.values());
             tasks.start(v, node, null, false, id -> {
                 List<Long> taken = work.handOff(node, batch);
                 return () -> handedOff(v, batch.size(), taken);
-            }, t -> failed(v, "handing segments of vchannel " + v + " to query node " + node.nodeId(), t), this::finished);
+            }, t -> failed(HAND_OFF + v, "handing segments of vchannel " + v + " to query node " + node.nodeId(), t), this::finished);
         });
     }
 
@@ -391,9 +398,9 @@ final class Reconciler {
             pending.keySet().removeAll(taken);
         }
         if (taken.size() < asked) {
-            backoff.failed(v, System.nanoTime());
+            backoff.failed(HAND_OFF + v, System.nanoTime());
         } else {
-            backoff.succeeded(v);
+            backoff.succeeded(HAND_OFF + v);
         }
     }
 
@@ -443,12 +450,12 @@ final class Reconciler {
         QueryNodeClient from = nodes.get(busiest);
         QueryNodeClient to = nodes.get(idlest);
         for (String v : served.get(busiest)) {
-            if (backoff.ready(v, now)) {
+            if (backoff.ready(PLACE + v, now)) {
                 CollectionInfo c = owner.get(v);
                 tasks.start(v, to, from, true, id -> {
                     Placed p = work.move(id, c, v, from, to);
                     return () -> moved(v, from, p);
-                }, t -> failed(v, "moving vchannel " + v + " to query node " + to.nodeId(), t), this::finished);
+                }, t -> failed(PLACE + v, "moving vchannel " + v + " to query node " + to.nodeId(), t), this::finished);
                 return;
             }
         }
@@ -464,9 +471,9 @@ final class Reconciler {
         LOG.info("vchannel {} moved from query node {} to query node {}", v, from.nodeId(), to.nodeId());
     }
 
-    private void failed(String v, String what, Throwable t) {
+    private void failed(String backoffKey, String what, Throwable t) {
         LOG.error("{} failed", what, t);
-        backoff.failed(v, System.nanoTime());
+        backoff.failed(backoffKey, System.nanoTime());
     }
 
     /** A task ended (applied or dropped): the WAL it held is covered by its node's position once readers see it serve. */
@@ -489,6 +496,7 @@ final class Reconciler {
         indexLoads.remove(v);
         triedIndexes.remove(v);
         leaving.remove(v);
-        backoff.succeeded(v);
+        backoff.succeeded(PLACE + v);
+        backoff.succeeded(HAND_OFF + v);
     }
 }

@@ -88,7 +88,11 @@ public final class RpcServer implements AutoCloseable {
         return server.getPort();
     }
 
-    /** Lets calls in flight finish for a moment, then cancels the rest (listener streams never finish by themselves). */
+    /**
+     * Lets calls in flight finish for a moment, then cancels the rest (listener streams never finish
+     * by themselves). The pool is shut down only once the server has terminated: gRPC still runs
+     * the cancellations of the calls it ends on it, and a refused one would leave the call open.
+     */
     @Override
     public void close() {
         server.shutdown();
@@ -96,10 +100,13 @@ public final class RpcServer implements AutoCloseable {
             if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
                 server.shutdownNow();
             }
+            if (server.awaitTermination(10, TimeUnit.SECONDS)) {
+                calls.shutdown();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
-        calls.shutdown();
+        // Otherwise the pool is left to its idle timeout: its threads are daemons and end after a minute unused.
     }
 }

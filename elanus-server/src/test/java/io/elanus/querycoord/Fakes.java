@@ -90,7 +90,8 @@ final class Fakes {
             if (failingWatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new IllegalStateException("query node " + id + " cannot load " + vchannel + " now");
             }
-            List<Long> segments = flushed.stream().map(s -> ((SegmentMeta) s).getId()).sorted().toList();
+            List<Long> segments = flushed.stream().map(s -> (SegmentMeta) s).filter(s -> s.getVchannel().equals(vchannel))
+                    .map(SegmentMeta::getId).sorted().toList();
             watched.add(vchannel);
             calls.add("watch " + vchannel + " " + segments);
         }
