@@ -288,14 +288,14 @@ final class Reconciler {
                 continue;
             }
             QueryNodeClient now = serving.get(v);
-            if (now == null || now.nodeId() != from.nodeId()) {
-                tasks.start(v, from, null, false, id -> {
-                    work.releaseChannel(from, v);
-                    return () -> {
-                    };
-                }, t -> LOG.warn("releasing vchannel {} on query node {} failed", v, from.nodeId(), t), this::finished);
+            boolean servesItAgain = now != null && now.nodeId() == from.nodeId();
+            if (servesItAgain || tasks.start(v, from, null, false, id -> {
+                work.releaseChannel(from, v);
+                return () -> {
+                };
+            }, t -> LOG.warn("releasing vchannel {} on query node {} failed", v, from.nodeId(), t), this::finished)) {
+                leaving.remove(v);
             }
-            leaving.remove(v);
         }
     }
 
