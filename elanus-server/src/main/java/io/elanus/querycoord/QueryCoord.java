@@ -39,7 +39,7 @@ import java.util.Map;
  * what they need on the caller's thread, then queue an event for the loop. Load returns once its
  * target is persisted; the query nodes load in the background, and load progress reports how far
  * (Milvus's querycoord v2). Release returns once the target is gone and the nodes let go (Milvus's
- * release job waits for that too).
+ * release job waits for that too). docs/concurrency.md has the waits between coordinators.
  */
 public final class QueryCoord extends RoleComponent implements QueryCoordClient, CollectionListener, SegmentListener, WalReaders {
     /** Events queued at most; callers wait beyond that. Far above a cluster's burst (a flush of every segment at once). */

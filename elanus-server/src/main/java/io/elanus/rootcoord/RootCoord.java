@@ -32,7 +32,8 @@ import java.util.Optional;
  * already orders them. Collection listeners (datacoord, querycoord; gRPC streams in a cluster) are
  * never called under the monitor: a DDL queues its event under it, in the order of the changes, the
  * {@link ListenerQueue}'s thread delivers it, and the DDL call returns once the listeners have run.
- * Lock order: this monitor, then the queue's; nothing else is taken under it but the meta store's.
+ * Lock order: this monitor, then the queue's or the meta table's and allocators'; no other role is
+ * called under it (docs/concurrency.md).
  */
 public final class RootCoord extends RoleComponent implements RootCoordClient {
     public static final String DEFAULT_DB = "default";
