@@ -271,6 +271,8 @@ final class DdlHandler {
     ShowPartitionsResponse showPartitions(String db, String collection, List<String> names) {
         CollectionInfo c = rootCoord.describeCollection(db, collection);
         Set<Long> loaded = Set.copyOf(queryCoord.loadedPartitions(c.getId()));
+        // Loading is asynchronous: a loaded partition is in memory as far as its collection's load got.
+        int progress = loaded.isEmpty() ? 0 : Math.max(0, queryCoord.loadingProgress(c.getId(), List.of()));
         ShowPartitionsResponse.Builder b = ShowPartitionsResponse.newBuilder();
         for (PartitionInfo p : c.getPartitionsList()) {
             if (!names.isEmpty() && !names.contains(p.getName())) {
@@ -278,7 +280,7 @@ final class DdlHandler {
             }
             b.addPartitionNames(p.getName()).addPartitionIDs(p.getId()).addCreatedTimestamps(p.getCreatedTs())
                     .addCreatedUtcTimestamps(Tso.physicalMillis(p.getCreatedTs()))
-                    .addInMemoryPercentages(loaded.contains(p.getId()) ? 100 : 0);
+                    .addInMemoryPercentages(loaded.contains(p.getId()) ? progress : 0);
         }
         return b.build();
     }

@@ -5,6 +5,7 @@ import io.elanus.api.RootCoordClient;
 
 import io.elanus.session.RoleComponent;
 import io.elanus.common.Config;
+import io.elanus.common.ListenerQueue;
 import io.elanus.common.MilvusError;
 import io.elanus.common.MilvusException;
 import io.elanus.common.Params;
@@ -24,11 +25,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Rootcoord: the TSO, the ID allocator and the catalogue. DDL methods are synchronized: Milvus
- * serialises DDL through rootcoord's scheduler, and the proxy's DDL queue already orders them.
+ * Rootcoord: the TSO, the ID allocator and the catalogue. DDL changes the catalogue under this
+ * object's monitor: Milvus serialises DDL through rootcoord's scheduler, and the proxy's DDL queue
+ * already orders them. Collection listeners (datacoord, querycoord; gRPC streams in a cluster) are
+ * never called under the monitor: a DDL queues its event under it, in the order of the changes, the
+ * {@link ListenerQueue}'s thread delivers it, and the DDL call returns once the listeners have run.
+ * Lock order: this monitor, then the queue's or the meta table's and allocators'; no other role is
+ * called under it (docs/concurrency.md).
  */
 public final class RootCoord extends RoleComponent implements RootCoordClient {
     public static final String DEFAULT_DB = "default";
@@ -37,7 +42,10 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
 
     private final MetaKv kv;
     private final Config config;
-    private final List<CollectionListener> listeners = new CopyOnWriteArrayList<>();
+    /** Collection DDL events waiting for delivery at most; DDL callers wait beyond that. */
+    private static final int EVENT_QUEUE = 64;
+
+    private final ListenerQueue<CollectionListener> listeners = new ListenerQueue<>("collection events", EVENT_QUEUE);
     private TsoAllocator tso;
     private IdAllocator ids;
     private MetaTable meta;
@@ -94,6 +102,7 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
         tso = new TsoAllocator(kv);
         ids = new IdAllocator(kv);
         meta = new MetaTable(kv);
+        listeners.start();
         if (meta.database(DEFAULT_DB).isEmpty()) {
             meta.saveDatabase(DatabaseInfo.newBuilder().setId(ids.allocate(1)).setName(DEFAULT_DB)
                     .setCreatedTs(tso.allocate(1)).build());
@@ -108,6 +117,7 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
 
     @Override
     public void stop() {
+        listeners.close();
         unregister();
     }
 
@@ -180,9 +190,18 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
     // ------------------------------------------------------------------ collections
 
     @Override
-    public synchronized CollectionInfo createCollection(String dbName, CollectionSchema schema, int shardsNum,
-                                                        ConsistencyLevel level, List<KeyValuePair> properties,
-                                                        int numPartitions) {
+    public CollectionInfo createCollection(String dbName, CollectionSchema schema, int shardsNum, ConsistencyLevel level,
+                                           List<KeyValuePair> properties, int numPartitions) {
+        try (ListenerQueue.Slot<CollectionListener> event = listeners.reserve()) {
+            CollectionInfo info = createCollection(event, dbName, schema, shardsNum, level, properties, numPartitions);
+            event.awaitDelivered();
+            return info;
+        }
+    }
+
+    private synchronized CollectionInfo createCollection(ListenerQueue.Slot<CollectionListener> event, String dbName,
+                                                         CollectionSchema schema, int shardsNum, ConsistencyLevel level,
+                                                         List<KeyValuePair> properties, int numPartitions) {
         DatabaseInfo db = meta.requireDatabase(dbName);
         String name = schema.getName();
         Optional<CollectionInfo> existing = meta.collectionByName(db.getId(), name);
@@ -228,7 +247,7 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
         }
         CollectionInfo info = cb.build();
         meta.saveCollection(info);
-        listeners.forEach(l -> l.onCollectionCreated(info));
+        event.publish(l -> l.onCollectionCreated(info));
         return info;
     }
 
@@ -248,7 +267,14 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
     }
 
     @Override
-    public synchronized void dropCollection(String dbName, String name) {
+    public void dropCollection(String dbName, String name) {
+        try (ListenerQueue.Slot<CollectionListener> event = listeners.reserve()) {
+            dropCollection(event, dbName, name);
+            event.awaitDelivered();
+        }
+    }
+
+    private synchronized void dropCollection(ListenerQueue.Slot<CollectionListener> event, String dbName, String name) {
         DatabaseInfo db = meta.requireDatabase(dbName);
         if (meta.alias(db.getId(), name).isPresent()) {
             throw MilvusException.invalidParameter("cannot drop the collection via alias = " + name);
@@ -257,8 +283,8 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
         if (c.isEmpty()) {
             return;
         }
-        listeners.forEach(l -> l.onCollectionDropped(c.get()));
         meta.removeCollection(c.get());
+        event.publish(l -> l.onCollectionDropped(c.get()));
     }
 
     @Override
@@ -324,7 +350,15 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
     // ------------------------------------------------------------------ partitions
 
     @Override
-    public synchronized void createPartition(String dbName, String collection, String partition) {
+    public void createPartition(String dbName, String collection, String partition) {
+        try (ListenerQueue.Slot<CollectionListener> event = listeners.reserve()) {
+            createPartition(event, dbName, collection, partition);
+            event.awaitDelivered();
+        }
+    }
+
+    private synchronized void createPartition(ListenerQueue.Slot<CollectionListener> event, String dbName,
+                                              String collection, String partition) {
         CollectionInfo c = describeCollection(dbName, collection);
         if (c.getSchema().getFieldsList().stream().anyMatch(FieldSchema::getIsPartitionKey)) {
             throw MilvusException.invalidParameter("disable create partition if partition key mode is used");
@@ -340,11 +374,19 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
                 .setName(partition).setCreatedTs(tso.allocate(1)).build();
         CollectionInfo updated = c.toBuilder().addPartitions(created).build();
         meta.saveCollection(updated);
-        listeners.forEach(l -> l.onPartitionCreated(updated, created));
+        event.publish(l -> l.onPartitionCreated(updated, created));
     }
 
     @Override
-    public synchronized void dropPartition(String dbName, String collection, String partition) {
+    public void dropPartition(String dbName, String collection, String partition) {
+        try (ListenerQueue.Slot<CollectionListener> event = listeners.reserve()) {
+            dropPartition(event, dbName, collection, partition);
+            event.awaitDelivered();
+        }
+    }
+
+    private synchronized void dropPartition(ListenerQueue.Slot<CollectionListener> event, String dbName,
+                                            String collection, String partition) {
         CollectionInfo c = describeCollection(dbName, collection);
         if (c.getSchema().getFieldsList().stream().anyMatch(FieldSchema::getIsPartitionKey)) {
             throw MilvusException.invalidParameter("disable drop partition if partition key mode is used");
@@ -356,10 +398,10 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
         if (p.isEmpty()) {
             return;
         }
-        listeners.forEach(l -> l.onPartitionDropped(c, p.get().getId()));
         CollectionInfo.Builder b = c.toBuilder().clearPartitions();
         c.getPartitionsList().stream().filter(x -> x.getId() != p.get().getId()).forEach(b::addPartitions);
         meta.saveCollection(b.build());
+        event.publish(l -> l.onPartitionDropped(c, p.get().getId()));
     }
 
     // ------------------------------------------------------------------ aliases

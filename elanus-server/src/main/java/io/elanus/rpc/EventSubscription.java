@@ -13,10 +13,11 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -29,10 +30,18 @@ import java.util.function.Consumer;
  * {@link #RETRY} until the peer is back. Events published while the stream was down are not
  * replayed: after each re-open {@code onResubscribed} runs, for the owner to re-scan the state
  * it follows.
+ * <p>
+ * Bounded by back-pressure: the stream asks the server for one event at a time, the next only once
+ * the listener returned, so events a slow listener has not taken wait in gRPC's flow-control
+ * window and, beyond it, at the publisher, which waits for each acknowledgement anyway. The
+ * thread's queue then only ever holds the stream's callbacks and the re-open, a few at once;
+ * it is bounded all the same, and a callback it refused would be logged.
  */
 public final class EventSubscription implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventSubscription.class);
     static final Duration RETRY = Duration.ofSeconds(1);
+    /** Callbacks waiting for the thread: with one event requested at a time, a handful at most. */
+    private static final int CALLBACK_QUEUE = 16;
 
     /** Opens the stream with callbacks on the given executor; returns where acknowledgements go. */
     public interface Opener extends BiFunction<Executor, StreamObserver<ListenerEvent>, StreamObserver<ListenerAck>> {
@@ -42,7 +51,7 @@ public final class EventSubscription implements AutoCloseable {
     private final Opener opener;
     private final Consumer<ListenerEvent> listener;
     private final Runnable onResubscribed;
-    private final ScheduledExecutorService thread;
+    private final ThreadPoolExecutor thread;
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
     private volatile boolean closed;
     private volatile ClientCallStreamObserver<ListenerAck> current;
@@ -52,7 +61,8 @@ public final class EventSubscription implements AutoCloseable {
         this.opener = opener;
         this.listener = listener;
         this.onResubscribed = onResubscribed;
-        this.thread = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("events-" + peer.replace(' ', '-')));
+        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(CALLBACK_QUEUE),
+                NamedThreads.daemon("events-" + peer.replace(' ', '-')));
     }
 
     /**
@@ -90,7 +100,11 @@ public final class EventSubscription implements AutoCloseable {
         try {
             thread.execute(callback);
         } catch (RejectedExecutionException e) {
-            LOG.debug("dropping a callback of the closed subscription to {}", peer);
+            if (closed) {
+                LOG.debug("dropping a callback of the closed subscription to {}", peer);
+            } else {
+                LOG.error("the subscription to {} has {} callbacks waiting; one is dropped", peer, CALLBACK_QUEUE);
+            }
         }
     }
 
@@ -102,12 +116,14 @@ public final class EventSubscription implements AutoCloseable {
         public void beforeStart(ClientCallStreamObserver<ListenerAck> requests) {
             acks = requests;
             current = requests;
+            requests.disableAutoRequestWithInitial(1);
         }
 
         @Override
         public void onNext(ListenerEvent event) {
             if (event.getKindCase() == ListenerEvent.KindCase.KIND_NOT_SET) {
                 subscribed();
+                acks.request(1);
                 return;
             }
             ListenerAck.Builder ack = ListenerAck.newBuilder().setSeq(event.getSeq());
@@ -117,6 +133,7 @@ public final class EventSubscription implements AutoCloseable {
                 ack.setError(RpcErrors.toMilvusStatus(e));
             }
             acks.onNext(ack.build());
+            acks.request(1);
         }
 
         private void subscribed() {
@@ -147,11 +164,8 @@ public final class EventSubscription implements AutoCloseable {
                 return;
             }
             LOG.info("events of {} interrupted ({}); re-subscribing in {}", peer, why, RETRY);
-            try {
-                thread.schedule(EventSubscription.this::connect, RETRY.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                LOG.debug("subscription to {} closed meanwhile", peer);
-            }
+            CompletableFuture.delayedExecutor(RETRY.toMillis(), TimeUnit.MILLISECONDS, EventSubscription.this::onThread)
+                    .execute(EventSubscription.this::connect);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.elanus.session;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.elanus.common.NamedThreads;
 import io.elanus.session.Session;
 import io.elanus.proto.SessionInfo;
 import io.elanus.storage.kv.KvEntry;
@@ -14,18 +13,25 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Follows the role sessions in the meta store (Milvus's service discovery): the sessions alive
  * now, and a callback when one appears or disappears (its process stopped, or died and its lease
- * expired). Callbacks run in event order on one thread owned by this object, so a slow reaction
- * (reassigning a dead node's work) never stalls the meta store's watch thread.
+ * expired). Callbacks run on one thread owned by this object, so a slow reaction (reassigning a
+ * dead node's work) never stalls the meta store's watch thread.
+ * <p>
+ * Bounded by coalescing, not by a queue: the watch thread only marks a session key as changed; the
+ * callback thread compares each marked key's live session with the one the listeners last heard of
+ * and reports the difference, keys in the order they first changed. However far the listeners fall
+ * behind, what waits is one mark per session; a session that came and went before they caught up is
+ * never reported, and one that went and came back under the same key is reported gone then back only
+ * if its registration changed.
  */
 public final class ServiceDiscovery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceDiscovery.class);
@@ -39,10 +45,15 @@ public final class ServiceDiscovery implements AutoCloseable {
 
     /** Sessions as of the last event seen (the watch thread's view). */
     private final Map<String, SessionInfo> live = new ConcurrentHashMap<>();
-    /** Sessions as of the last event delivered to the listeners; only the callback thread touches it and the listeners. */
+    /** Sessions as the listeners last heard of them; only the callback thread touches it and the listeners. */
     private final Map<String, SessionInfo> delivered = new HashMap<>();
     private final List<Listener> listeners = new ArrayList<>();
-    private final ExecutorService callbacks = Executors.newSingleThreadExecutor(NamedThreads.daemon("service-discovery"));
+    /** Session keys changed since the callback thread last looked, and listeners to add; guarded by {@code pending}. */
+    private final Set<String> changed = new LinkedHashSet<>();
+    private final List<Listener> joining = new ArrayList<>();
+    private final Object pending = new Object();
+    private final Thread callbacks = Thread.ofPlatform().daemon().name("service-discovery").unstarted(this::deliverChanges);
+    private volatile boolean closed;
     private KvWatch watch;
 
     private ServiceDiscovery() {
@@ -51,6 +62,7 @@ public final class ServiceDiscovery implements AutoCloseable {
     /** Starts following sessions. */
     public static ServiceDiscovery start(MetaKv kv) {
         ServiceDiscovery d = new ServiceDiscovery();
+        d.callbacks.start();
         long revision = kv.currentRevision();
         for (KvEntry e : kv.scanPrefix(Session.PREFIX)) {
             d.added(e);
@@ -75,10 +87,7 @@ public final class ServiceDiscovery implements AutoCloseable {
         }
         if (live.put(e.key(), info) == null) {
             LOG.info("session of {}-{} at {} appeared", info.getRole(), info.getServerId(), info.getAddress());
-            callbacks.execute(() -> {
-                delivered.put(e.key(), info);
-                listeners.forEach(l -> notify(() -> l.sessionAdded(info)));
-            });
+            mark(e.key());
         }
     }
 
@@ -86,10 +95,59 @@ public final class ServiceDiscovery implements AutoCloseable {
         SessionInfo info = live.remove(key);
         if (info != null) {
             LOG.info("session of {}-{} is gone", info.getRole(), info.getServerId());
-            callbacks.execute(() -> {
-                delivered.remove(key);
-                listeners.forEach(l -> notify(() -> l.sessionRemoved(info)));
-            });
+            mark(key);
+        }
+    }
+
+    private void mark(String key) {
+        synchronized (pending) {
+            changed.add(key);
+            pending.notifyAll();
+        }
+    }
+
+    /** The callback thread: new listeners first hear of the sessions delivered so far, then every listener hears of the changes. */
+    private void deliverChanges() {
+        while (true) {
+            List<String> keys;
+            List<Listener> newcomers;
+            synchronized (pending) {
+                while (changed.isEmpty() && joining.isEmpty() && !closed) {
+                    try {
+                        pending.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                keys = List.copyOf(changed);
+                changed.clear();
+                newcomers = List.copyOf(joining);
+                joining.clear();
+            }
+            for (Listener l : newcomers) {
+                delivered.values().forEach(info -> notify(() -> l.sessionAdded(info)));
+                listeners.add(l);
+            }
+            keys.forEach(this::deliverChange);
+        }
+    }
+
+    private void deliverChange(String key) {
+        SessionInfo now = live.get(key);
+        SessionInfo before = delivered.get(key);
+        if (now != null && before != null && now.equals(before)) {
+            return;
+        }
+        if (before != null) {
+            delivered.remove(key);
+            listeners.forEach(l -> notify(() -> l.sessionRemoved(before)));
+        }
+        if (now != null) {
+            delivered.put(key, now);
+            listeners.forEach(l -> notify(() -> l.sessionAdded(now)));
         }
     }
 
@@ -106,10 +164,10 @@ public final class ServiceDiscovery implements AutoCloseable {
      * each exactly once.
      */
     public void addListener(Listener listener) {
-        callbacks.execute(() -> {
-            delivered.values().forEach(info -> notify(() -> listener.sessionAdded(info)));
-            listeners.add(listener);
-        });
+        synchronized (pending) {
+            joining.add(listener);
+            pending.notifyAll();
+        }
     }
 
     /** Every live session. */
@@ -143,6 +201,10 @@ public final class ServiceDiscovery implements AutoCloseable {
         if (watch != null) {
             watch.close();
         }
-        callbacks.shutdownNow();
+        synchronized (pending) {
+            closed = true;
+            pending.notifyAll();
+        }
+        callbacks.interrupt();
     }
 }

@@ -25,6 +25,7 @@ import io.milvus.grpc.FlushRequest;
 import io.milvus.grpc.FlushResponse;
 import io.milvus.grpc.GetFlushStateRequest;
 import io.milvus.grpc.GetFlushStateResponse;
+import io.milvus.grpc.GetLoadingProgressRequest;
 import io.milvus.grpc.InsertRequest;
 import io.milvus.grpc.KeyValuePair;
 import io.milvus.grpc.LoadCollectionRequest;
@@ -126,13 +127,16 @@ class UnappliableMessageTest {
         }
     }
 
-    private static void load(MilvusServiceGrpc.MilvusServiceBlockingStub milvus, String name) {
+    /** Loads and waits until loaded, as the SDKs do: loading is asynchronous, as in Milvus. */
+    private static void load(MilvusServiceGrpc.MilvusServiceBlockingStub milvus, String name) throws InterruptedException {
         Status index = milvus.createIndex(CreateIndexRequest.newBuilder().setCollectionName(name).setFieldName("vector")
                 .addExtraParams(KeyValuePair.newBuilder().setKey("index_type").setValue("FLAT"))
                 .addExtraParams(KeyValuePair.newBuilder().setKey("metric_type").setValue("L2")).build());
         assertEquals(0, index.getCode(), index.getReason());
         Status load = milvus.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName(name).build());
         assertEquals(0, load.getCode(), load.getReason());
+        await(() -> milvus.getLoadingProgress(GetLoadingProgressRequest.newBuilder().setCollectionName(name).build())
+                .getProgress() == 100, name + " loaded");
     }
 
     private static QueryResults query(MilvusServiceGrpc.MilvusServiceBlockingStub milvus, String name, ConsistencyLevel level) {
