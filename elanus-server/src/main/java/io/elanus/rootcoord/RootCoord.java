@@ -85,10 +85,16 @@ public final class RootCoord extends RoleComponent implements RootCoordClient {
         listeners.add(listener);
     }
 
-    /** Not under the lock: it changes no state of this rootcoord, only forwards the proxy's word to the listeners. */
+    /**
+     * Not under the lock: it changes no state of this rootcoord, only forwards the proxy's word to the listeners,
+     * in order with the collection events, and returns once every listener has heard it.
+     */
     @Override
     public void invalidateCollectionMetaCache(String db, String collectionName, long collectionId) {
-        listeners.forEach(l -> l.onCollectionMetaInvalidated(db, collectionName, collectionId));
+        try (ListenerQueue.Slot<CollectionListener> event = listeners.reserve()) {
+            event.publish(l -> l.onCollectionMetaInvalidated(db, collectionName, collectionId));
+            event.awaitDelivered();
+        }
     }
 
     @Override

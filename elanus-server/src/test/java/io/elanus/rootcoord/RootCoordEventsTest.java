@@ -39,7 +39,7 @@ class RootCoordEventsTest {
     @BeforeEach
     void start() {
         kv = EmbeddedMetaKv.open(dir);
-        rootCoord = new RootCoord(1, kv, Config.defaults());
+        rootCoord = new RootCoord(1, kv, Config.defaults(), null);
         rootCoord.init();
         rootCoord.start();
     }
