@@ -5,22 +5,13 @@ import io.elanus.api.DataCoordClient;
 import io.elanus.api.QueryCoordClient;
 import io.elanus.api.RootCoordClient;
 import io.elanus.common.Config;
-import io.elanus.common.HealthProbe;
 import io.elanus.datacoord.DataCoord;
 import io.elanus.api.WalReaders;
 import io.elanus.querycoord.QueryCoord;
 import io.elanus.session.RoleComponent;
-import io.elanus.session.Session;
-import io.elanus.storage.kv.EmbeddedMetaKv;
-import io.elanus.storage.kv.MetaKv;
-import io.elanus.storage.object.LocalObjectStore;
-import io.elanus.storage.object.ObjectStore;
-import io.elanus.storage.wal.EmbeddedWal;
-import io.elanus.storage.wal.Wal;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.milvus.grpc.CollectionSchema;
-import io.milvus.grpc.ComponentInfo;
 import io.milvus.grpc.ConsistencyLevel;
 import io.milvus.grpc.CreateCollectionRequest;
 import io.milvus.grpc.CreateIndexRequest;
@@ -51,7 +42,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +70,7 @@ class CoordinatorCallsTest {
     void aSearchAndAnInsertOfAKnownCollectionAskTheCoordinatorsOnlyForTimestampsAndSegments() throws Exception {
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         Config config = Config.load(null, Map.of(), Map.of("proxy.port", "0", "metrics.port", "0"));
-        try (Wired server = new Wired(config, dir, calls)) {
+        try (EmbeddedRoles server = new EmbeddedRoles(config, dir, kv -> new CountingTransport(new InProcessTransport(), calls))) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
             try {
                 MilvusServiceGrpc.MilvusServiceBlockingStub milvus = MilvusServiceGrpc.newBlockingStub(channel)
@@ -177,49 +167,6 @@ class CoordinatorCallsTest {
 
     private static void ok(Status s) {
         assertEquals(0, s.getCode(), s.getReason());
-    }
-
-    /**
-     * The roles of Standalone, wired in-process by the composition root, with every coordinator client counting the
-     * calls made on the proxy's request threads (its gRPC executor and shard fan-out).
-     */
-    private static final class Wired implements AutoCloseable, HealthProbe {
-        private final MetaKv kv;
-        private final Wal wal;
-        private final ObjectStore objects;
-        private final RoleAssembly roles;
-
-        Wired(Config config, Path dataDir, Map<String, AtomicInteger> calls) throws Exception {
-            kv = EmbeddedMetaKv.open(dataDir.resolve("meta"));
-            wal = EmbeddedWal.open(dataDir.resolve("wal"));
-            objects = new LocalObjectStore(dataDir.resolve("objects"));
-            roles = RoleAssembly.start(EnumSet.allOf(Role.class),
-                    new RoleAssembly.Settings(config, dataDir.resolve("querynode-cache"), false, Session.DEFAULT_TTL),
-                    new RoleAssembly.Backends(kv, wal, objects), new CountingTransport(new InProcessTransport(), calls),
-                    r -> r.ordinal() + 1L, this);
-        }
-
-        int port() {
-            return roles.proxyPort();
-        }
-
-        @Override
-        public List<String> unhealthyReasons() {
-            return roles.unhealthyReasons();
-        }
-
-        @Override
-        public List<ComponentInfo> componentStates() {
-            return List.of();
-        }
-
-        @Override
-        public void close() {
-            roles.close();
-            objects.close();
-            wal.close();
-            kv.close();
-        }
     }
 
     /** An in-process transport whose clients count what the proxy's request threads ask of the coordinators. */

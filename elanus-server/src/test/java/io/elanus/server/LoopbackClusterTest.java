@@ -77,7 +77,7 @@ class LoopbackClusterTest {
     void aClusterOverGrpcAnswersLikeStandalone(Seed seed) throws Exception {
         Config config = Config.load(null, Map.of(), Map.of("proxy.port", "0", "metrics.port", "0", "proxy.maxVectorFieldNum", "6"));
         Map<String, Message> cluster;
-        try (LoopbackCluster c = new LoopbackCluster(config, dir.resolve("cluster"))) {
+        try (EmbeddedRoles c = LoopbackCluster.start(config, dir.resolve("cluster"))) {
             cluster = scenario(c.port(), seed);
         }
         Map<String, Message> standalone;

@@ -67,7 +67,7 @@ class OwnDdlFreshnessTest {
 
     @Test
     void aLoopbackClusterServesEveryDdlAtOnce() throws Exception {
-        try (LoopbackCluster c = new LoopbackCluster(config(), dir)) {
+        try (EmbeddedRoles c = LoopbackCluster.start(config(), dir)) {
             scenario(c.port());
         }
     }
