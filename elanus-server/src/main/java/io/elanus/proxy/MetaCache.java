@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The proxy's meta cache (Milvus's proxy {@code meta_cache.go}): collections by database and name or
@@ -70,53 +71,39 @@ final class MetaCache implements CollectionListener, SegmentListener {
 
     /** The collection named {@code nameOrAlias} in {@code db}; the coordinator's error when there is none. */
     CollectionInfo collection(String db, String nameOrAlias) {
-        Name key = new Name(db, nameOrAlias);
-        CollectionInfo cached = collections.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        long seen = epoch;
-        CollectionInfo fetched = rootCoord.describeCollection(db, nameOrAlias);
-        store(collections, key, fetched, seen);
-        return fetched;
+        return lookup(collections, new Name(db, nameOrAlias), () -> rootCoord.describeCollection(db, nameOrAlias), c -> true);
     }
 
     List<IndexMeta> indexes(long collectionId) {
-        List<IndexMeta> cached = indexes.get(collectionId);
-        if (cached != null) {
-            return cached;
-        }
-        long seen = epoch;
-        List<IndexMeta> fetched = List.copyOf(dataCoord.indexes(collectionId));
-        store(indexes, collectionId, fetched, seen);
-        return fetched;
+        return lookup(indexes, collectionId, () -> List.copyOf(dataCoord.indexes(collectionId)), i -> true);
     }
 
     /** Loaded partitions; empty (and not kept) when the collection is not loaded. */
     List<Long> loadedPartitions(long collectionId) {
-        List<Long> cached = loadedPartitions.get(collectionId);
-        if (cached != null) {
-            return cached;
-        }
-        long seen = epoch;
-        List<Long> fetched = List.copyOf(queryCoord.loadedPartitions(collectionId));
-        if (!fetched.isEmpty()) {
-            store(loadedPartitions, collectionId, fetched, seen);
-        }
-        return fetched;
+        return lookup(loadedPartitions, collectionId, () -> List.copyOf(queryCoord.loadedPartitions(collectionId)),
+                p -> !p.isEmpty());
     }
 
     /** The query node leading each shard; kept only when every shard of {@code c} has one. */
     Map<String, QueryNodeClient> shardLeaders(CollectionInfo c) {
-        Map<String, QueryNodeClient> cached = shardLeaders.get(c.getId());
+        // Not copied: the iteration order of the coordinator's map is the order shards are reduced in.
+        return lookup(shardLeaders, c.getId(), () -> queryCoord.shardLeaders(c.getId()),
+                l -> !l.isEmpty() && l.keySet().containsAll(c.getVchannelsList()));
+    }
+
+    /**
+     * The cached value, or the coordinator's answer, kept when it is complete and no invalidation ran while it was
+     * fetched (the fetch itself holds no lock: it is a remote call).
+     */
+    private <K, V> V lookup(Map<K, V> map, K key, Supplier<V> fetch, Predicate<V> complete) {
+        V cached = map.get(key);
         if (cached != null) {
             return cached;
         }
         long seen = epoch;
-        // Not copied: the iteration order of the coordinator's map is the order shards are reduced in.
-        Map<String, QueryNodeClient> fetched = queryCoord.shardLeaders(c.getId());
-        if (!fetched.isEmpty() && fetched.keySet().containsAll(c.getVchannelsList())) {
-            store(shardLeaders, c.getId(), fetched, seen);
+        V fetched = fetch.get();
+        if (complete.test(fetched)) {
+            store(map, key, fetched, seen);
         }
         return fetched;
     }
