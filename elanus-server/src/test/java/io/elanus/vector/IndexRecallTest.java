@@ -3,6 +3,8 @@ package io.elanus.vector;
 import io.elanus.testkit.Seed;
 import io.elanus.testkit.Seeds;
 import io.milvus.grpc.DataType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +30,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** recall@10 of every index type against brute force, on random and clustered data from the run's seed. */
 @ExtendWith(Seeds.class)
 class IndexRecallTest {
+    private static String buildThreadsBefore;
+
+    /**
+     * The recall floors hold for the run's seed; a parallel HNSW build's graph also depends on how its threads
+     * interleave, so here the indexes are built on one thread and recall is a function of the seed alone.
+     * HnswBuilderTest covers the parallel build.
+     */
+    @BeforeAll
+    static void buildOnOneThread() {
+        buildThreadsBefore = System.getProperty(HnswBuilder.THREADS_PROPERTY);
+        System.setProperty(HnswBuilder.THREADS_PROPERTY, "1");
+    }
+
+    @AfterAll
+    static void restoreBuildThreads() {
+        if (buildThreadsBefore == null) {
+            System.clearProperty(HnswBuilder.THREADS_PROPERTY);
+        } else {
+            System.setProperty(HnswBuilder.THREADS_PROPERTY, buildThreadsBefore);
+        }
+    }
+
     private static final int ROWS = 4000;
 
     /**

@@ -285,9 +285,11 @@ public abstract class MetaKvConformanceTest {
 
     @Test
     void keepAliveHoldsALease() throws Exception {
-        long lease = kv.grantLease(Duration.ofSeconds(2));
+        // Kept alive for longer than its TTL; the TTL leaves room for a stall of a few seconds (GC, a busy etcd)
+        // between two keep-alives, which a 2 s TTL did not on a loaded 2-core machine.
+        long lease = kv.grantLease(Duration.ofSeconds(5));
         kv.put("alive", bytes("yes"), lease);
-        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        long until = System.nanoTime() + Duration.ofSeconds(7).toNanos();
         while (System.nanoTime() < until) {
             assertTrue(kv.keepAlive(lease));
             Thread.sleep(200);
